@@ -1,1 +1,9 @@
-return 0;
+using System.CommandLine;
+using Myelin.Cli.Commands;
+
+var root = new RootCommand("Myelin: serve models, remember, evaluate and learn from every interaction.")
+{
+    ServeCommand.Create(),
+};
+
+return await CliRunner.InvokeAsync(root, args).ConfigureAwait(false);

@@ -25,3 +25,6 @@ public sealed class MyelinConflictException(string code, string message) : Myeli
 
 /// <summary>Stored data failed an integrity check (for example a blob whose bytes no longer match its hash).</summary>
 public sealed class MyelinIntegrityException(string code, string message) : MyelinException(code, message);
+
+/// <summary>The caller is authenticated but may not do this.</summary>
+public sealed class MyelinForbiddenException(string code, string message) : MyelinException(code, message);

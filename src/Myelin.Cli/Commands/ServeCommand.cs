@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Myelin.Core;
+using Myelin.Hosting;
+using Myelin.Server;
+using Spectre.Console;
+
+namespace Myelin.Cli.Commands;
+
+/// <summary><c>myelin serve</c>: runs the server with its dashboard.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data")
+        {
+            Description = "Data directory (SQLite database and blobs).",
+            DefaultValueFactory = _ => ".myelin",
+        };
+        var urls = new Option<string[]>("--urls")
+        {
+            Description = "Addresses to listen on (repeatable or ';'-separated).",
+            DefaultValueFactory = _ => ["http://127.0.0.1:5080"],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var postgres = new Option<string?>("--postgres")
+        {
+            Description = "Use PostgreSQL at this connection string instead of the embedded SQLite store.",
+        };
+        var command = new Command("serve", "Start the Myelin server and dashboard.") { data, urls, postgres };
+        command.SetAction((result, cancellationToken) => RunAsync(
+            result.GetValue(data)!, result.GetValue(urls)!, result.GetValue(postgres), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string data, string[] urls, string? postgres, CancellationToken cancellationToken)
+    {
+        string[] addresses = [.. urls.SelectMany(u => u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+        foreach (string address in addresses)
+        {
+            if (!Uri.TryCreate(address, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new MyelinValidationException("invalid_urls", $"--urls: '{address}' is not an http:// or https:// address.");
+            }
+        }
+
+        var options = new MyelinOptions
+        {
+            DataDirectory = data,
+            PostgresConnectionString = postgres,
+            AdminKey = Environment.GetEnvironmentVariable("MYELIN_ADMIN_KEY") is { Length: > 0 } key ? key : null,
+        };
+
+        await using WebApplication app = await MyelinServerHost.BuildAsync(options, addresses, AnnounceKey, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        AnsiConsole.MarkupLine(
+            $"[bold]Myelin[/] {Markup.Escape(ServerInfo.Version)} listening on [link]{Markup.Escape(string.Join(", ", app.Urls))}[/] " +
+            $"({(postgres is null ? "sqlite: " + Markup.Escape(Path.GetFullPath(data)) : "postgres")}). Press Ctrl+C to stop.");
+        await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+
+    private static void AnnounceKey(string key)
+    {
+        var panel = new Panel(new Markup($"[bold yellow]{Markup.Escape(key)}[/]\n\nThis admin key is shown once. Store it now; set MYELIN_ADMIN_KEY to choose your own."))
+        {
+            Header = new PanelHeader("New admin key"),
+            Border = BoxBorder.Rounded,
+        };
+        AnsiConsole.Write(panel);
+    }
+}

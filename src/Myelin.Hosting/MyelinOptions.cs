@@ -1,0 +1,24 @@
+namespace Myelin.Hosting;
+
+/// <summary>Settings of a Myelin installation: where data lives and the limits the server enforces.</summary>
+/// <remarks>Validated at start by <see cref="MyelinOptionsValidator"/>; an invalid value stops the start with a message naming it.</remarks>
+public sealed class MyelinOptions
+{
+    /// <summary>The data directory: SQLite database and blobs. Default <c>./.myelin</c>.</summary>
+    public string DataDirectory { get; set; } = ".myelin";
+
+    /// <summary>When set, the stores use PostgreSQL at this connection string (blobs stay under <see cref="DataDirectory"/>).</summary>
+    public string? PostgresConnectionString { get; set; }
+
+    /// <summary>The bootstrap admin key (from <c>MYELIN_ADMIN_KEY</c>); when null, first start creates one and prints it once.</summary>
+    public string? AdminKey { get; set; }
+
+    /// <summary>Largest request body accepted, in bytes. Default 16 MiB.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 16L << 20;
+
+    /// <summary>Requests per second each tenant may make on average.</summary>
+    public int RateLimitPerSecond { get; set; } = 500;
+
+    /// <summary>Requests a tenant may burst above its average rate.</summary>
+    public int RateLimitBurst { get; set; } = 1000;
+}

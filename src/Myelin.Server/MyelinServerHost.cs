@@ -1,0 +1,120 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Myelin.Core;
+using Myelin.Core.Storage;
+using Myelin.Hosting;
+using Myelin.Server.Auth;
+using Myelin.Server.Dashboard;
+using Myelin.Server.Endpoints;
+using Myelin.Server.Http;
+
+namespace Myelin.Server;
+
+/// <summary>Builds the Myelin web server: storage, auth, rate limits, problem+json errors, the API and the dashboard.</summary>
+public static class MyelinServerHost
+{
+    /// <summary>
+    /// Validates the options, opens and migrates storage, ensures an admin key exists and builds the application.
+    /// The returned app owns the storage: disposing the app (which <c>RunAsync</c> does after shutdown) closes it.
+    /// </summary>
+    /// <param name="options">Installation settings.</param>
+    /// <param name="urls">Addresses to listen on, e.g. <c>http://127.0.0.1:5000</c>; port 0 picks a free port.</param>
+    /// <param name="announce">Receives one-time messages for the operator (the generated admin key).</param>
+    /// <param name="configure">Optional extra configuration of the builder (logging, services) before the app is built.</param>
+    /// <param name="cancellationToken">Cancels opening the storage.</param>
+    public static async Task<WebApplication> BuildAsync(
+        MyelinOptions options,
+        IReadOnlyList<string> urls,
+        Action<string>? announce = null,
+        Action<WebApplicationBuilder>? configure = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(urls);
+        ValidateOptionsResult validation = new MyelinOptionsValidator().Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new MyelinValidationException("invalid_options", validation.FailureMessage);
+        }
+
+        IMyelinStorage storage = await MyelinStorageFactory.OpenAsync(options, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            string? newKey = await AdminKeyBootstrap.EnsureAsync(storage, options.AdminKey, cancellationToken).ConfigureAwait(false);
+            if (newKey is not null)
+            {
+                announce?.Invoke(newKey);
+            }
+
+            return Build(options, urls, storage, configure);
+        }
+        catch
+        {
+            await storage.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static WebApplication Build(MyelinOptions options, IReadOnlyList<string> urls, IMyelinStorage storage, Action<WebApplicationBuilder>? configure)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(MyelinServerHost).Assembly.GetName().Name });
+        builder.WebHost.UseUrls([.. urls]);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            kestrel.AddServerHeader = false;
+        });
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(15));
+
+        // Registered through a factory so the container owns it: disposing the app (RunAsync does) closes the storage
+        // after the server has drained in-flight requests.
+        builder.Services.AddSingleton<IMyelinStorage>(_ => storage);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new ServerInfo(TimeProvider.System.GetUtcNow(), TimeProvider.System));
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<MyelinExceptionHandler>();
+        builder.Services.AddOpenApi("v1");
+
+        builder.Services.AddAuthentication(ApiKeyDefaults.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(ApiKeyDefaults.ReaderPolicy, p => p.RequireAuthenticatedUser().RequireClaim(ApiKeyDefaults.RoleClaim, "Reader", "Writer", "Admin"))
+            .AddPolicy(ApiKeyDefaults.WriterPolicy, p => p.RequireAuthenticatedUser().RequireClaim(ApiKeyDefaults.RoleClaim, "Writer", "Admin"))
+            .AddPolicy(ApiKeyDefaults.AdminPolicy, p => p.RequireAuthenticatedUser().RequireClaim(ApiKeyDefaults.RoleClaim, "Admin"))
+            .AddPolicy(ApiKeyDefaults.OperatorPolicy, p => p.RequireAuthenticatedUser()
+                .RequireClaim(ApiKeyDefaults.RoleClaim, "Admin")
+                .RequireClaim(ApiKeyDefaults.TenantClaim, TenantId.Default.Value));
+        builder.Services.AddTenantRateLimiting(options);
+        configure?.Invoke(builder);
+
+        WebApplication app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(async context =>
+        {
+            // Routing misses (404/405) get problem+json like every other error.
+            HttpResponse response = context.HttpContext.Response;
+            await Problems.WriteAsync(
+                context.HttpContext,
+                response.StatusCode,
+                response.StatusCode == StatusCodes.Status404NotFound ? "not_found" : "http_" + response.StatusCode,
+                response.StatusCode == StatusCodes.Status404NotFound
+                    ? $"No endpoint at '{context.HttpContext.Request.Path}'."
+                    : $"The request failed with status {response.StatusCode}.").ConfigureAwait(false);
+        });
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapStatusApi();
+        app.MapLogApi();
+        app.MapKeysApi();
+        app.MapTenantsApi();
+        app.MapDashboard();
+        return app;
+    }
+}

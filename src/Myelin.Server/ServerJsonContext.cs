@@ -1,0 +1,23 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
+using Myelin.Server.Endpoints;
+
+namespace Myelin.Server;
+
+/// <summary>Source-generated JSON metadata for everything the server reads and writes.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(AuditPayload))]
+[JsonSerializable(typeof(LogRecordInput[]))]
+[JsonSerializable(typeof(LogAppendResponse))]
+[JsonSerializable(typeof(LogPage))]
+[JsonSerializable(typeof(CreateKeyRequest))]
+[JsonSerializable(typeof(CreatedKeyOutput))]
+[JsonSerializable(typeof(KeyOutput[]))]
+[JsonSerializable(typeof(CreateTenantRequest))]
+[JsonSerializable(typeof(TenantOutput))]
+[JsonSerializable(typeof(TenantOutput[]))]
+[JsonSerializable(typeof(StatusOutput))]
+[JsonSerializable(typeof(HealthOutput))]
+public sealed partial class ServerJsonContext : JsonSerializerContext;
