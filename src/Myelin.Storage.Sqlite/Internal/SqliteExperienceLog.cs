@@ -1,0 +1,233 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Myelin.Core;
+using Myelin.Core.Log;
+
+namespace Myelin.Storage.Sqlite.Internal;
+
+/// <summary>The experience log on SQLite: one table, per-tenant offsets assigned under the write lock.</summary>
+internal sealed class SqliteExperienceLog : IExperienceLog
+{
+    private const string InsertSql = """
+        INSERT INTO log (tenant, log_offset, kind, ts, recorded_at, trace_id, session_id, episode_id, idempotency_key, payload)
+        VALUES (@tenant, @offset, @kind, @ts, @recorded_at, @trace_id, @session_id, @episode_id, @idempotency_key, @payload)
+        """;
+
+    private const string HeadSql = "SELECT COALESCE(MAX(log_offset), 0) FROM log WHERE tenant = @tenant";
+    private const string FindKeySql = "SELECT log_offset FROM log WHERE tenant = @tenant AND idempotency_key = @key";
+    private const string Columns = "log_offset, kind, ts, recorded_at, trace_id, session_id, episode_id, idempotency_key, payload";
+
+    private readonly SqliteDatabase _database;
+    private readonly TimeProvider _time;
+
+    public SqliteExperienceLog(SqliteDatabase database, TimeProvider time)
+    {
+        _database = database;
+        _time = time;
+    }
+
+    public Task<IReadOnlyList<AppendResult>> AppendAsync(
+        TenantId tenant, IReadOnlyList<NewExperienceRecord> records, CancellationToken cancellationToken = default)
+    {
+        string tenantId = Guard.Tenant(tenant);
+        ExperienceRecordRules.Validate(records);
+        return _database.WriteAsync(session => Append(session, tenantId, records), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<ExperienceRecord>> QueryAsync(TenantId tenant, LogQuery query, CancellationToken cancellationToken = default)
+    {
+        string tenantId = Guard.Tenant(tenant);
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        return _database.ReadAsync<IReadOnlyList<ExperienceRecord>>(session => Query(session, tenant, tenantId, query), cancellationToken);
+    }
+
+    public Task<long> CountAsync(TenantId tenant, LogQuery query, CancellationToken cancellationToken = default)
+    {
+        string tenantId = Guard.Tenant(tenant);
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        return _database.ReadAsync(
+            session =>
+            {
+                var sql = new StringBuilder("SELECT COUNT(*) FROM log WHERE ");
+                SqliteCommand command = BuildFilter(session, sql, tenantId, query, suffix: "");
+                return (long)command.ExecuteScalar()!;
+            },
+            cancellationToken);
+    }
+
+    public Task<long> GetHeadOffsetAsync(TenantId tenant, CancellationToken cancellationToken = default)
+    {
+        string tenantId = Guard.Tenant(tenant);
+        return _database.ReadAsync(session => Head(session, tenantId), cancellationToken);
+    }
+
+    private IReadOnlyList<AppendResult> Append(SqliteSession session, string tenantId, IReadOnlyList<NewExperienceRecord> records)
+    {
+        long recordedAt = UnixMicros.From(_time.GetUtcNow());
+        var results = new AppendResult[records.Count];
+        Dictionary<string, long>? batchKeys = null;
+
+        session.Begin();
+        long head = Head(session, tenantId);
+        SqliteCommand insert = session.PreparedCommand(InsertSql, AddInsertParameters);
+        SqliteParameterCollection p = insert.Parameters;
+        p[0].Value = tenantId;
+        p[4].Value = recordedAt;
+
+        for (int i = 0; i < records.Count; i++)
+        {
+            NewExperienceRecord record = records[i];
+            if (record.IdempotencyKey is { } key)
+            {
+                batchKeys ??= new Dictionary<string, long>(StringComparer.Ordinal);
+                if (batchKeys.TryGetValue(key, out long seen) || TryFindKey(session, tenantId, key, out seen))
+                {
+                    results[i] = new AppendResult(seen, Duplicate: true);
+                    continue;
+                }
+
+                batchKeys.Add(key, head + 1);
+            }
+
+            head++;
+            p[1].Value = head;
+            p[2].Value = record.Kind;
+            p[3].Value = record.Timestamp is { } ts ? UnixMicros.From(ts) : recordedAt;
+            p[5].Value = (object?)record.TraceId ?? DBNull.Value;
+            p[6].Value = (object?)record.SessionId ?? DBNull.Value;
+            p[7].Value = (object?)record.EpisodeId ?? DBNull.Value;
+            p[8].Value = (object?)record.IdempotencyKey ?? DBNull.Value;
+            p[9].Value = record.PayloadJson;
+            insert.ExecuteNonQuery();
+            results[i] = new AppendResult(head, Duplicate: false);
+        }
+
+        session.Commit();
+        return results;
+    }
+
+    private static void AddInsertParameters(SqliteParameterCollection parameters)
+    {
+        parameters.Add("@tenant", SqliteType.Text);
+        parameters.Add("@offset", SqliteType.Integer);
+        parameters.Add("@kind", SqliteType.Text);
+        parameters.Add("@ts", SqliteType.Integer);
+        parameters.Add("@recorded_at", SqliteType.Integer);
+        parameters.Add("@trace_id", SqliteType.Text);
+        parameters.Add("@session_id", SqliteType.Text);
+        parameters.Add("@episode_id", SqliteType.Text);
+        parameters.Add("@idempotency_key", SqliteType.Text);
+        parameters.Add("@payload", SqliteType.Text);
+    }
+
+    private static bool TryFindKey(SqliteSession session, string tenantId, string key, out long offset)
+    {
+        SqliteCommand find = session.Command(FindKeySql);
+        find.Parameters.AddWithValue("@tenant", tenantId);
+        find.Parameters.AddWithValue("@key", key);
+        object? value = find.ExecuteScalar();
+        offset = value is long found ? found : 0;
+        return value is long;
+    }
+
+    private static long Head(SqliteSession session, string tenantId)
+    {
+        SqliteCommand command = session.Command(HeadSql);
+        command.Parameters.AddWithValue("@tenant", tenantId);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static List<ExperienceRecord> Query(SqliteSession session, TenantId tenant, string tenantId, LogQuery query)
+    {
+        var sql = new StringBuilder("SELECT ").Append(Columns).Append(" FROM log WHERE ");
+        string order = query.Descending ? " ORDER BY log_offset DESC LIMIT @limit" : " ORDER BY log_offset LIMIT @limit";
+        SqliteCommand command = BuildFilter(session, sql, tenantId, query, order);
+        command.Parameters.AddWithValue("@limit", query.Limit);
+
+        var records = new List<ExperienceRecord>(Math.Min(query.Limit, 256));
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            records.Add(new ExperienceRecord(
+                tenant,
+                reader.GetInt64(0),
+                reader.GetString(1),
+                UnixMicros.To(reader.GetInt64(2)),
+                UnixMicros.To(reader.GetInt64(3)),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.GetString(8)));
+        }
+
+        return records;
+    }
+
+    /// <summary>Appends the WHERE clause for the query's filters and returns a command bound to its parameters.</summary>
+    /// <remarks>The SQL text depends only on which filters are set, so commands are cached per shape.</remarks>
+    private static SqliteCommand BuildFilter(SqliteSession session, StringBuilder sql, string tenantId, LogQuery query, string suffix)
+    {
+        var values = new List<(string Name, object Value)> { ("@tenant", tenantId) };
+        sql.Append("tenant = @tenant");
+        if (query.AfterOffset > 0)
+        {
+            sql.Append(" AND log_offset > @after");
+            values.Add(("@after", query.AfterOffset));
+        }
+
+        if (query.BeforeOffset is { } before)
+        {
+            sql.Append(" AND log_offset < @before");
+            values.Add(("@before", before));
+        }
+
+        if (query.Kinds.Count > 0)
+        {
+            sql.Append(" AND kind IN (");
+            for (int i = 0; i < query.Kinds.Count; i++)
+            {
+                string name = "@kind" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                sql.Append(i == 0 ? "" : ", ").Append(name);
+                values.Add((name, query.Kinds[i]));
+            }
+
+            sql.Append(')');
+        }
+
+        if (query.From is { } from)
+        {
+            sql.Append(" AND ts >= @from");
+            values.Add(("@from", UnixMicros.From(from)));
+        }
+
+        if (query.To is { } to)
+        {
+            sql.Append(" AND ts < @to");
+            values.Add(("@to", UnixMicros.From(to)));
+        }
+
+        AddEquals(sql, values, "trace_id", "@trace_id", query.TraceId);
+        AddEquals(sql, values, "session_id", "@session_id", query.SessionId);
+        AddEquals(sql, values, "episode_id", "@episode_id", query.EpisodeId);
+
+        SqliteCommand command = session.Command(sql.Append(suffix).ToString());
+        foreach ((string name, object value) in values)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command;
+    }
+
+    private static void AddEquals(StringBuilder sql, List<(string Name, object Value)> values, string column, string name, string? value)
+    {
+        if (value is not null)
+        {
+            sql.Append(" AND ").Append(column).Append(" = ").Append(name);
+            values.Add((name, value));
+        }
+    }
+}
