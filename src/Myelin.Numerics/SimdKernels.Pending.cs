@@ -6,19 +6,6 @@ namespace Myelin.Numerics;
 public sealed partial class SimdKernels
 {
     /// <inheritdoc />
-    public void Gemm(
-        bool transposeA, bool transposeB, int m, int n, int k,
-        float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
-        float beta, Span<float> c, int ldc) => Ref.Gemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-
-    /// <inheritdoc />
-    public void BatchedGemm(
-        bool transposeA, bool transposeB, int batchCount, int m, int n, int k,
-        float alpha, ReadOnlySpan<float> a, int lda, int strideA, ReadOnlySpan<float> b, int ldb, int strideB,
-        float beta, Span<float> c, int ldc, int strideC) =>
-        Ref.BatchedGemm(transposeA, transposeB, batchCount, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC);
-
-    /// <inheritdoc />
     public void Add(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination) => Ref.Add(x, y, destination);
 
     /// <inheritdoc />
