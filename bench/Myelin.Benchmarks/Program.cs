@@ -1,3 +1,10 @@
 using BenchmarkDotNet.Running;
+using Myelin.Benchmarks.Numerics;
+
+if (args.Length > 0 && args[0] == "gemm-vs-numpy")
+{
+    return SideBySide.Run(args[1..]);
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
