@@ -15,6 +15,10 @@ public sealed class ElementwiseGradientTests
     public void Gelu_tanh() => Unary((t, x) => t.Gelu(x, GeluApproximation.Tanh), Reference.GeluTanh);
 
     [Fact]
+    public void Relu() => GradCheck.Run(3, [[4, 6]], (t, v) => t.Relu(v[0]), x => Reference.Map(x[0], a => Math.Max(a, 0)),
+        init: (_, j) => (j % 2 == 0 ? 1 : -1) * (0.1 + (j * 0.05)));
+
+    [Fact]
     public void Sigmoid() => Unary((t, x) => t.Sigmoid(x), Reference.Sigmoid);
 
     [Fact]
