@@ -1,0 +1,219 @@
+using System.Runtime.CompilerServices;
+
+namespace Myelin.Numerics.Quantization;
+
+public class QuantizationTests
+{
+    [Fact]
+    public void Blocks_have_ggml_sizes()
+    {
+        Assert.Equal(34, Unsafe.SizeOf<BlockQ8_0>());
+        Assert.Equal(18, Unsafe.SizeOf<BlockQ4_0>());
+    }
+
+    [Fact]
+    public void Q8_0_packs_known_vector_bit_exactly()
+    {
+        float[] x = new float[32];
+        for (int j = 0; j < 32; j++)
+        {
+            x[j] = j - 16;
+        }
+
+        var blocks = new BlockQ8_0[1];
+        Q8_0.Quantize(x, blocks);
+        Assert.Equal(0x3008, BitConverter.HalfToUInt16Bits(blocks[0].Scale));
+        Assert.Equal(-127, blocks[0].Quants[0]);
+        Assert.Equal(-119, blocks[0].Quants[1]);
+        Assert.Equal(0, blocks[0].Quants[16]);
+        Assert.Equal(119, blocks[0].Quants[31]);
+    }
+
+    [Fact]
+    public void Q8_0_rounds_half_away_from_zero()
+    {
+        float[] x = new float[32];
+        (x[0], x[1], x[2], x[3], x[4]) = (127f, 2.5f, -2.5f, 0.5f, -0.5f);
+        var blocks = new BlockQ8_0[1];
+        Q8_0.Quantize(x, blocks);
+        Assert.Equal(0x3C00, BitConverter.HalfToUInt16Bits(blocks[0].Scale));
+        Assert.Equal([127, 3, -3, 1, -1, 0], Enumerable.Range(0, 6).Select(j => (int)blocks[0].Quants[j]));
+    }
+
+    [Fact]
+    public void Q4_0_packs_known_vector_bit_exactly()
+    {
+        float[] x = new float[32];
+        (x[0], x[1], x[16], x[17]) = (-8f, 4f, 7.9f, -4f);
+        var blocks = new BlockQ4_0[1];
+        Q4_0.Quantize(x, blocks);
+        Assert.Equal(0x3C00, BitConverter.HalfToUInt16Bits(blocks[0].Scale));
+        Assert.Equal(0xF0, blocks[0].Quants[0]);
+        Assert.Equal(0x4C, blocks[0].Quants[1]);
+        for (int j = 2; j < 16; j++)
+        {
+            Assert.Equal(0x88, blocks[0].Quants[j]);
+        }
+
+        // A positive extreme gives a negative scale: d = max / -8.
+        x[0] = 8f;
+        Q4_0.Quantize(x, blocks);
+        Assert.Equal(-1f, (float)blocks[0].Scale);
+        Assert.Equal(0, blocks[0].Quants[0] & 0x0F);
+    }
+
+    [Fact]
+    public void Q8_0_round_trip_error_is_within_half_a_step()
+    {
+        float[] x = Scaled(64 * 32, 11);
+        var blocks = new BlockQ8_0[64];
+        var back = new float[x.Length];
+        Q8_0.Quantize(x, blocks);
+        Q8_0.Dequantize(blocks, back);
+        for (int b = 0; b < blocks.Length; b++)
+        {
+            float amax = x.AsSpan(b * 32, 32).ToArray().Max(MathF.Abs);
+            float d = amax / 127f;
+            float d16 = (float)blocks[b].Scale;
+            for (int j = 0; j < 32; j++)
+            {
+                int i = (b * 32) + j;
+                float bound = (d / 2) + (Math.Abs(blocks[b].Quants[j]) * Math.Abs(d - d16)) + 1e-7f;
+                Assert.True(Math.Abs(x[i] - back[i]) <= bound, $"{i}: {x[i]} vs {back[i]}, bound {bound}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Q4_0_round_trip_error_is_within_half_a_step_inside_the_range()
+    {
+        float[] x = Scaled(64 * 32, 12);
+        var blocks = new BlockQ4_0[64];
+        var back = new float[x.Length];
+        Q4_0.Quantize(x, blocks);
+        Q4_0.Dequantize(blocks, back);
+        for (int b = 0; b < blocks.Length; b++)
+        {
+            float max = x.AsSpan(b * 32, 32).ToArray().MaxBy(MathF.Abs);
+            float d = max / -8f;
+            float d16 = (float)blocks[b].Scale;
+            for (int j = 0; j < 32; j++)
+            {
+                int i = (b * 32) + j;
+                if (x[i] / d > 7.5f)
+                {
+                    continue; // clamped to q = 15: outside the representable range on the short side
+                }
+
+                int q = j < 16 ? blocks[b].Quants[j] & 0x0F : blocks[b].Quants[j - 16] >> 4;
+                float bound = (Math.Abs(d) / 2) + (Math.Abs(q - 8) * Math.Abs(d - d16)) + 1e-7f;
+                Assert.True(Math.Abs(x[i] - back[i]) <= bound, $"{i}: {x[i]} vs {back[i]}, bound {bound}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Zero_blocks_quantise_to_zero()
+    {
+        var q8 = new BlockQ8_0[1];
+        var q4 = new BlockQ4_0[1];
+        Q8_0.Quantize(new float[32], q8);
+        Q4_0.Quantize(new float[32], q4);
+        Assert.Equal(0f, (float)q8[0].Scale);
+        Assert.Equal(0x88, q4[0].Quants[5]);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestData.SimdNames), MemberType = typeof(TestData))]
+    public void Quantised_dots_and_matvecs_match_reference(string name)
+    {
+        IKernels k = Kernels.Create(name);
+        for (int blocks = 0; blocks <= 20; blocks++)
+        {
+            var (x8, y8, w4) = Make(blocks, (ulong)blocks);
+            TestData.Close(Kernels.Reference.DotQ8_0(x8, y8), k.DotQ8_0(x8, y8), 1e-5f, 1e-4f);
+            TestData.Close(Kernels.Reference.DotQ4_0(w4, y8), k.DotQ4_0(w4, y8), 1e-5f, 1e-4f);
+        }
+
+        foreach ((int rows, int blocksPerRow) in new[] { (1, 1), (7, 3), (33, 8), (300, 64) })
+        {
+            var (w8, x8, w4) = Make(rows * blocksPerRow, 99, blocksPerRow);
+            float[] expected = new float[rows];
+            float[] actual = new float[rows];
+            Kernels.Reference.MatVecQ8_0(w8, x8, rows, expected);
+            k.MatVecQ8_0(w8, x8, rows, actual);
+            TestData.Close(expected, actual, 1e-5f, 1e-3f);
+            Kernels.Reference.MatVecQ4_0(w4, x8, rows, expected);
+            k.MatVecQ4_0(w4, x8, rows, actual);
+            TestData.Close(expected, actual, 1e-5f, 1e-3f);
+        }
+    }
+
+    [Fact]
+    public void Quantised_matvec_approximates_the_float_product()
+    {
+        const int rows = 16, cols = 256;
+        float[] w = TestData.Random(rows * cols, 5);
+        float[] x = TestData.Random(cols, 6);
+        float[] exact = new float[rows];
+        Kernels.Reference.Gemm(false, true, 1, rows, cols, 1f, x, cols, w, cols, 0f, exact, rows);
+        var w8 = new BlockQ8_0[rows * cols / 32];
+        var x8 = new BlockQ8_0[cols / 32];
+        Q8_0.Quantize(w, w8);
+        Q8_0.Quantize(x, x8);
+        float[] y = new float[rows];
+        Kernels.Default.MatVecQ8_0(w8, x8, rows, y);
+        for (int r = 0; r < rows; r++)
+        {
+            Assert.True(Math.Abs(exact[r] - y[r]) < 0.3f, $"{r}: {exact[r]} vs {y[r]}");
+        }
+    }
+
+    [Fact]
+    public void F16_conversion_rounds_to_nearest_even()
+    {
+        float[] x = [1f / 3f, 65519f, 65520f, 2049f, 2051f, -0f];
+        var h = new Half[x.Length];
+        FloatConversions.ToHalf(x, h);
+        Assert.Equal([0x3555, 0x7BFF, 0x7C00, 0x6800, 0x6802, 0x8000], h.Select(v => (int)BitConverter.HalfToUInt16Bits(v)));
+        var back = new float[x.Length];
+        FloatConversions.FromHalf(h, back);
+        Assert.Equal(2048f, back[3]);
+    }
+
+    [Fact]
+    public void BF16_conversion_rounds_to_nearest_even_and_keeps_nan()
+    {
+        uint[] bits = [0x3F800000, 0x3F808000, 0x3F818000, 0x3F808001, 0x7F800000, 0x7FC00000, 0x7F800001, 0xFF800001];
+        ushort[] expected = [0x3F80, 0x3F80, 0x3F82, 0x3F81, 0x7F80, 0x7FC0, 0x7FC0, 0xFFC0];
+        float[] x = bits.Select(BitConverter.UInt32BitsToSingle).ToArray();
+        var bf = new ushort[x.Length];
+        FloatConversions.ToBFloat16(x, bf);
+        Assert.Equal(expected, bf);
+        Assert.Equal(1f, FloatConversions.FromBFloat16(0x3F80));
+    }
+
+    private static float[] Scaled(int length, ulong seed)
+    {
+        float[] x = TestData.Random(length, seed);
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] *= MathF.Pow(10f, (i / 32 % 7) - 3); // each block has its own magnitude
+        }
+
+        return x;
+    }
+
+    private static (BlockQ8_0[] A, BlockQ8_0[] B, BlockQ4_0[] W) Make(int blocks, ulong seed, int bBlocks = -1)
+    {
+        bBlocks = bBlocks < 0 ? blocks : bBlocks;
+        var a = new BlockQ8_0[blocks];
+        var b = new BlockQ8_0[bBlocks];
+        var w = new BlockQ4_0[blocks];
+        float[] xa = TestData.Random(blocks * 32, seed + 1);
+        Q8_0.Quantize(xa, a);
+        Q4_0.Quantize(xa, w);
+        Q8_0.Quantize(TestData.Random(bBlocks * 32, seed + 2), b);
+        return (a, b, w);
+    }
+}
