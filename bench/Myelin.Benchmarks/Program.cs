@@ -1,9 +1,15 @@
 using BenchmarkDotNet.Running;
 using Myelin.Benchmarks.Numerics;
+using Myelin.Benchmarks.Storage;
 
 if (args.Length > 0 && args[0] == "gemm-vs-numpy")
 {
     return SideBySide.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "log-append")
+{
+    return LogAppendSideBySide.Run(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
