@@ -47,9 +47,3 @@ public sealed class PostgresFixture : IAsyncLifetime
         return await command.ExecuteScalarAsync();
     }
 }
-
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
-{
-    public const string Name = "postgres";
-}
