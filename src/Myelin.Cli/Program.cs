@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Myelin.Cli;
 using Myelin.Cli.Commands;
 
 var root = new RootCommand("Myelin: serve models, remember, evaluate and learn from every interaction.")
@@ -6,4 +7,4 @@ var root = new RootCommand("Myelin: serve models, remember, evaluate and learn f
     ServeCommand.Create(),
 };
 
-return await CliRunner.InvokeAsync(root, args).ConfigureAwait(false);
+return await CliRunner.InvokeAsync(root, args);

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Myelin.Core;
 using Myelin.Core.Storage;
@@ -95,15 +93,16 @@ public static class MyelinServerHost
         app.UseExceptionHandler();
         app.UseStatusCodePages(async context =>
         {
-            // Routing misses (404/405) get problem+json like every other error.
-            HttpResponse response = context.HttpContext.Response;
-            await Problems.WriteAsync(
-                context.HttpContext,
-                response.StatusCode,
-                response.StatusCode == StatusCodes.Status404NotFound ? "not_found" : "http_" + response.StatusCode,
-                response.StatusCode == StatusCodes.Status404NotFound
-                    ? $"No endpoint at '{context.HttpContext.Request.Path}'."
-                    : $"The request failed with status {response.StatusCode}.").ConfigureAwait(false);
+            // Responses the framework ends without a body (routing misses, media-type checks) get problem+json too.
+            HttpContext http = context.HttpContext;
+            (string code, string detail) = http.Response.StatusCode switch
+            {
+                StatusCodes.Status404NotFound => ("not_found", $"No endpoint at '{http.Request.Path}'."),
+                StatusCodes.Status405MethodNotAllowed => ("method_not_allowed", $"'{http.Request.Method}' is not allowed on '{http.Request.Path}'."),
+                StatusCodes.Status415UnsupportedMediaType => ("unsupported_media_type", "Send the body as 'Content-Type: application/json'."),
+                int status => ("http_" + status, $"The request failed with status {status}."),
+            };
+            await Problems.WriteAsync(http, http.Response.StatusCode, code, detail).ConfigureAwait(false);
         });
         app.UseAuthentication();
         app.UseRateLimiter();
@@ -112,6 +111,7 @@ public static class MyelinServerHost
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapStatusApi();
         app.MapLogApi();
+        app.MapCheckpointsApi();
         app.MapKeysApi();
         app.MapTenantsApi();
         app.MapDashboard();

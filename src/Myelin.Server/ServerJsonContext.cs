@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 using Myelin.Server.Endpoints;
@@ -20,4 +21,6 @@ namespace Myelin.Server;
 [JsonSerializable(typeof(TenantOutput[]))]
 [JsonSerializable(typeof(StatusOutput))]
 [JsonSerializable(typeof(HealthOutput))]
+[JsonSerializable(typeof(CheckpointInput))]
+[JsonSerializable(typeof(CheckpointOutput))]
 public sealed partial class ServerJsonContext : JsonSerializerContext;

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
 using Myelin.Core;
 using Myelin.Hosting;
 using Myelin.Server;

@@ -1,7 +1,7 @@
 namespace Myelin.Core.Tenancy;
 
 /// <summary>What is stored about an API key: never its secret, only a hash of it.</summary>
-/// <param name="KeyId">The key's public id (the part between <c>myl_</c> and the secret).</param>
+/// <param name="KeyId">The key's public id, shown in listings and used to revoke it; it is not part of the secret.</param>
 /// <param name="Tenant">The tenant the key belongs to.</param>
 /// <param name="Name">A label chosen by its creator.</param>
 /// <param name="Role">What the key may do.</param>

@@ -22,6 +22,7 @@ internal static class Layout
         .card { background:var(--card); border:1px solid var(--line); border-radius:6px; padding:12px 14px; }
         .card .label { color:var(--muted); font-size:12px; text-transform:uppercase; letter-spacing:.4px; }
         .card .value { font-size:20px; font-weight:600; margin-top:4px; word-break:break-all; }
+        .card .value.small { font-size:13px; font-weight:500; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
         form.filters { display:flex; flex-wrap:wrap; gap:10px; align-items:flex-end; background:var(--card); border:1px solid var(--line); border-radius:6px; padding:12px; margin-bottom:14px; }
         form.filters label { display:flex; flex-direction:column; font-size:12px; color:var(--muted); gap:3px; }
         input, select { font:inherit; padding:4px 6px; border:1px solid var(--line); border-radius:4px; }

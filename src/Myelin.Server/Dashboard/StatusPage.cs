@@ -15,7 +15,7 @@ internal static class StatusPage
         Card(html, "Tenant", status.Tenant, "tenant");
         Card(html, "Role", status.Role, "role");
         Card(html, "Storage", status.Storage, "storage");
-        Card(html, "Location", status.Location, "location");
+        Card(html, "Location", status.Location, "location", small: true);
         Card(html, "Schema version", status.SchemaVersion.ToString(CultureInfo.InvariantCulture), "schema");
         Card(html, "Uptime", FormatUptime(TimeSpan.FromSeconds(status.UptimeSeconds)), "uptime");
         Card(html, "Log records", status.LogRecords.ToString("N0", CultureInfo.InvariantCulture), "log-records");
@@ -25,9 +25,9 @@ internal static class StatusPage
         return html.ToString();
     }
 
-    private static void Card(StringBuilder html, string label, string value, string id) =>
+    private static void Card(StringBuilder html, string label, string value, string id, bool small = false) =>
         html.Append("<div class=\"card\" data-testid=\"").Append(id).Append("\"><div class=\"label\">").Append(Layout.Encode(label))
-            .Append("</div><div class=\"value\">").Append(Layout.Encode(value)).Append("</div></div>");
+            .Append(small ? "</div><div class=\"value small\">" : "</div><div class=\"value\">").Append(Layout.Encode(value)).Append("</div></div>");
 
     private static string FormatUptime(TimeSpan uptime) => uptime.TotalDays >= 1
         ? string.Create(CultureInfo.InvariantCulture, $"{(int)uptime.TotalDays}d {uptime.Hours}h {uptime.Minutes}m")

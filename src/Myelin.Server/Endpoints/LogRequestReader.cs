@@ -11,11 +11,6 @@ internal static class LogRequestReader
 
     public static async Task<List<NewExperienceRecord>> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.ContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new MyelinValidationException("unsupported_media_type", "Send the records as 'Content-Type: application/json'.");
-        }
-
         JsonDocument document;
         try
         {
