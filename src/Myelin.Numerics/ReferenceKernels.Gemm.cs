@@ -37,6 +37,11 @@ public sealed partial class ReferenceKernels
         float beta, Span<float> c, int ldc, int strideC)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(batchCount);
+        if (batchCount > 1 && strideC == 0)
+        {
+            throw new ArgumentException("Batch entries must not share one C matrix.", nameof(strideC));
+        }
+
         for (int i = 0; i < batchCount; i++)
         {
             Gemm(

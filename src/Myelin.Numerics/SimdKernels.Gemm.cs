@@ -27,6 +27,11 @@ public sealed partial class SimdKernels
         float beta, Span<float> c, int ldc, int strideC)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(batchCount);
+        if (batchCount > 1 && strideC == 0)
+        {
+            throw new ArgumentException("Batch entries must not share one C matrix.", nameof(strideC));
+        }
+
         if (batchCount == 0)
         {
             return;

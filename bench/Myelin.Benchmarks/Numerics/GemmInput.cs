@@ -3,7 +3,7 @@ using Myelin.Numerics;
 namespace Myelin.Benchmarks.Numerics;
 
 /// <summary>Operands for one GEMM shape "MxKxN" (row-major A [M, K], B [K, N], like numpy's a @ b).</summary>
-internal sealed class GemmInput : IDisposable
+public sealed class GemmInput : IDisposable
 {
     private readonly Tensor _a;
     private readonly Tensor _b;
@@ -34,8 +34,10 @@ internal sealed class GemmInput : IDisposable
         return new GemmInput(d[0], d[1], d[2]);
     }
 
-    public double Time() => SideBySide.Measure(() =>
-        Kernels.Default.Gemm(false, false, M, N, K, 1f, _a.AsSpan(), K, _b.AsSpan(), N, 0f, _c.AsSpan(), N));
+    public double Time() => SideBySide.Measure(() => Run(Kernels.Default));
+
+    public void Run(IKernels kernels) =>
+        kernels.Gemm(false, false, M, N, K, 1f, _a.AsSpan(), K, _b.AsSpan(), N, 0f, _c.AsSpan(), N);
 
     public void Dispose()
     {

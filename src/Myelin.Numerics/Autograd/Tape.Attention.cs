@@ -46,6 +46,39 @@ public sealed partial class Tape
         return o;
     }
 
+    private void HeadBackward(
+        float[] qd, float[] kd, float[] vd, float[] dO, float[] dq, float[] dk, float[] dv, Span<float> p, Span<float> dp,
+        int qo, int ko, int t, int d, int ldq, int ldkv, float scale, bool causal)
+    {
+        // P = softmax(scale · Q Kᵀ) with the causal mask.
+        _k.Gemm(false, true, t, t, d, scale, qd.AsSpan(qo), ldq, kd.AsSpan(ko), ldkv, 0f, p, t);
+        for (int i = 0; i < t; i++)
+        {
+            int valid = causal ? i + 1 : t;
+            Span<float> row = p.Slice(i * t, t);
+            _k.Softmax(row[..valid], 1, valid, row[..valid]);
+            row[valid..].Clear();
+        }
+
+        // dV += Pᵀ dO ; dP = dO Vᵀ
+        _k.Gemm(true, false, t, d, t, 1f, p, t, dO.AsSpan(qo), ldq, 1f, dv.AsSpan(ko), ldkv);
+        _k.Gemm(false, true, t, t, d, 1f, dO.AsSpan(qo), ldq, vd.AsSpan(ko), ldkv, 0f, dp, t);
+
+        // dS = P ⊙ (dP − rowsum(dP ⊙ P))
+        for (int i = 0; i < t; i++)
+        {
+            Span<float> pr = p.Slice(i * t, t);
+            Span<float> dpr = dp.Slice(i * t, t);
+            float dot = TensorPrimitives.Dot(pr, dpr);
+            TensorPrimitives.Subtract(dpr, dot, dpr);
+            TensorPrimitives.Multiply(dpr, pr, dpr);
+        }
+
+        // dQ += scale · dS K ; dK += scale · dSᵀ Q
+        _k.Gemm(false, false, t, d, t, scale, dp, t, kd.AsSpan(ko), ldkv, 1f, dq.AsSpan(qo), ldq);
+        _k.Gemm(true, false, t, d, t, scale, dp, t, qd.AsSpan(qo), ldq, 1f, dk.AsSpan(ko), ldkv);
+    }
+
     private void AttentionBackward(Variable q, Variable k, Variable v, Variable o, AttentionShape s, int batch)
     {
         int t = s.QueryLength, heads = s.Heads, kvHeads = s.KvHeads, d = s.HeadDim, group = heads / kvHeads;
@@ -55,47 +88,26 @@ public sealed partial class Tape
         float[] dq = q.RequiresGrad ? GradOf(q) : Rent(q.Length, clear: true);
         float[] dk = k.RequiresGrad ? GradOf(k) : Rent(k.Length, clear: true);
         float[] dv = v.RequiresGrad ? GradOf(v) : Rent(v.Length, clear: true);
-        float[] p = Rent(t * t, clear: false);
-        float[] dp = Rent(t * t, clear: false);
+        int tasks = batch * kvHeads;
+        int workers = Math.Max(1, Math.Min(Numerics.Kernels.MaxThreads, tasks));
+        float[] scratch = Rent(workers * 2 * t * t, clear: false);
 
-        // One (batch, query head) at a time; the GEMMs inside use the kernel's own threads. The strided
-        // leading dimensions address one head inside [seq, heads, headDim] rows without copying it out.
-        for (int b = 0; b < batch; b++)
+        // Work items are (batch, kv head) pairs, so the query heads that share a K/V head (GQA) are handled by one
+        // worker and dK/dV need no synchronisation. Strided leading dimensions address one head inside
+        // [seq, heads, headDim] rows without copying it out. GEMMs called from these workers run single-threaded.
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
         {
-            for (int h = 0; h < heads; h++)
+            float[] buf = scratch;
+            int pOff = w * 2 * t * t, dpOff = pOff + (t * t);
+            for (int task = w; task < tasks; task += workers)
             {
-                int kvh = h / group;
-                int qo = (b * t * heads * d) + (h * d);
-                int ko = (b * t * kvHeads * d) + (kvh * d);
-
-                // P = softmax(scale · Q Kᵀ) with the causal mask.
-                _k.Gemm(false, true, t, t, d, scale, qd.AsSpan(qo), ldq, kd.AsSpan(ko), ldkv, 0f, p, t);
-                for (int i = 0; i < t; i++)
+                int b = task / kvHeads, kvh = task % kvHeads;
+                for (int h = kvh * group; h < (kvh + 1) * group; h++)
                 {
-                    int valid = s.Causal ? i + 1 : t;
-                    Span<float> row = p.AsSpan(i * t, t);
-                    _k.Softmax(row[..valid], 1, valid, row[..valid]);
-                    row[valid..].Clear();
+                    HeadBackward(qd, kd, vd, dO, dq, dk, dv, buf.AsSpan(pOff, t * t), buf.AsSpan(dpOff, t * t),
+                        (b * t * heads * d) + (h * d), (b * t * kvHeads * d) + (kvh * d), t, d, ldq, ldkv, scale, s.Causal);
                 }
-
-                // dV += Pᵀ dO ; dP = dO Vᵀ
-                _k.Gemm(true, false, t, d, t, 1f, p, t, dO.AsSpan(qo), ldq, 1f, dv.AsSpan(ko), ldkv);
-                _k.Gemm(false, true, t, t, d, 1f, dO.AsSpan(qo), ldq, vd.AsSpan(ko), ldkv, 0f, dp, t);
-
-                // dS = P ⊙ (dP − rowsum(dP ⊙ P))
-                for (int i = 0; i < t; i++)
-                {
-                    Span<float> pr = p.AsSpan(i * t, t);
-                    Span<float> dpr = dp.AsSpan(i * t, t);
-                    float dot = TensorPrimitives.Dot(pr, dpr);
-                    TensorPrimitives.Subtract(dpr, dot, dpr);
-                    TensorPrimitives.Multiply(dpr, pr, dpr);
-                }
-
-                // dQ += scale · dS K ; dK += scale · dSᵀ Q
-                _k.Gemm(false, false, t, d, t, scale, dp, t, kd.AsSpan(ko), ldkv, 1f, dq.AsSpan(qo), ldq);
-                _k.Gemm(true, false, t, d, t, scale, dp, t, qd.AsSpan(qo), ldq, 1f, dk.AsSpan(ko), ldkv);
             }
-        }
+        });
     }
 }

@@ -63,7 +63,14 @@ internal static class QuantDot
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Scale(ref byte block) => (float)Unsafe.ReadUnaligned<Half>(ref block);
+    private static float Scale(ref byte block)
+    {
+        // Branch-free fp16 → fp32, exact for every finite half (scales are never inf/NaN): move the exponent and
+        // mantissa into float position and rebias by multiplying with 2^112, which also handles zero and subnormals.
+        uint h = Unsafe.ReadUnaligned<ushort>(ref block);
+        float magnitude = BitConverter.UInt32BitsToSingle((h & 0x7FFF) << 13) * 5.192296858534828e33f;
+        return BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(magnitude) | ((h & 0x8000) << 16));
+    }
 
     private static float DotQ8Scalar(ref byte x, ref byte y, int blocks)
     {
@@ -195,14 +202,31 @@ internal static class QuantDot
         return sum;
     }
 
-    /// <summary>Unpacks 16 bytes of nibbles to 32 signed quants in [-8, 7]: low nibbles then high nibbles.</summary>
+    /// <summary>Unpacks 16 bytes of nibbles to 32 unsigned quants in [0, 15]: low nibbles then high nibbles.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<sbyte> Nibbles256(ref byte wb)
+    private static Vector256<byte> Nibbles256(ref byte wb)
     {
         Vector128<byte> packed = Vector128.LoadUnsafe(ref wb, 2);
         Vector128<byte> mask = Vector128.Create((byte)0x0F);
-        Vector256<byte> q = Vector256.Create(packed & mask, Vector128.ShiftRightLogical(packed, 4) & mask);
-        return (q - Vector256.Create((byte)8)).AsSByte();
+        return Vector256.Create(packed & mask, Vector128.ShiftRightLogical(packed, 4) & mask);
+    }
+
+    /// <summary>
+    /// Σ (q - 8) * x for unsigned nibbles q: pmaddubsw(q, x) - pmaddubsw(8, x) per int16 pair (|.| ≤ 2032, exact),
+    /// then pmaddwd with ones. No sign trick needed because q is already unsigned.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> MulSumQ4x256(Vector256<byte> q, Vector256<sbyte> x)
+    {
+        Vector256<short> pairs = Avx2.MultiplyAddAdjacent(q, x) - Avx2.MultiplyAddAdjacent(Vector256.Create((byte)8), x);
+        return Avx2.MultiplyAddAdjacent(pairs, Vector256.Create((short)1));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> MulSumQ4x512(Vector512<byte> q, Vector512<sbyte> x)
+    {
+        Vector512<short> pairs = Avx512BW.MultiplyAddAdjacent(q, x) - Avx512BW.MultiplyAddAdjacent(Vector512.Create((byte)8), x);
+        return Avx512BW.MultiplyAddAdjacent(pairs, Vector512.Create((short)1));
     }
 
     private static float DotQ4Avx2(ref byte w, ref byte x, int blocks)
@@ -212,7 +236,7 @@ internal static class QuantDot
         {
             ref byte wb = ref Unsafe.Add(ref w, b * Q4Stride);
             ref byte xb = ref Unsafe.Add(ref x, b * Q8Stride);
-            Vector256<int> s = MulSum256(Nibbles256(ref wb), Vector256.LoadUnsafe(ref xb, 2).AsSByte());
+            Vector256<int> s = MulSumQ4x256(Nibbles256(ref wb), Vector256.LoadUnsafe(ref xb, 2).AsSByte());
             acc = Vector256.MultiplyAddEstimate(Vector256.ConvertToSingle(s), Vector256.Create(Scale(ref wb) * Scale(ref xb)), acc);
         }
 
@@ -249,11 +273,11 @@ internal static class QuantDot
             ref byte x0 = ref Unsafe.Add(ref x, b * Q8Stride);
             ref byte w1 = ref Unsafe.Add(ref w0, Q4Stride);
             ref byte x1 = ref Unsafe.Add(ref x0, Q8Stride);
-            Vector512<sbyte> wv = Vector512.Create(Nibbles256(ref w0), Nibbles256(ref w1));
+            Vector512<byte> wv = Vector512.Create(Nibbles256(ref w0), Nibbles256(ref w1));
             Vector512<sbyte> xv = Vector512.Create(Vector256.LoadUnsafe(ref x0, 2), Vector256.LoadUnsafe(ref x1, 2)).AsSByte();
             Vector512<float> scale = Vector512.Create(
                 Vector256.Create(Scale(ref w0) * Scale(ref x0)), Vector256.Create(Scale(ref w1) * Scale(ref x1)));
-            acc = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(MulSum512(wv, xv)), scale, acc);
+            acc = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(MulSumQ4x512(wv, xv)), scale, acc);
         }
 
         float sum = Vector512.Sum(acc);
