@@ -7,6 +7,11 @@ if (args.Length > 0 && args[0] == "gemm-vs-numpy")
     return SideBySide.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "train-vs-torch")
+{
+    return Myelin.Benchmarks.Training.TrainVsTorch.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "log-append")
 {
     return LogAppendSideBySide.Run(args[1..]);
