@@ -44,6 +44,10 @@ public sealed class ExperienceRecordRulesTests
         Assert.Equal("invalid_payload", CodeOf(Valid with { PayloadJson = null! }));
         Assert.Equal("invalid_payload", CodeOf(Valid with { PayloadJson = "{" }));
         Assert.Equal("invalid_payload", CodeOf(Valid with { PayloadJson = "" }));
+        Assert.Equal("invalid_payload", CodeOf(Valid with { PayloadJson = "1 2" }));
+        Assert.Equal("invalid_payload", CodeOf(Valid with { PayloadJson = "{\"a\":1} x" }));
+        Assert.Equal("invalid_payload", CodeOf(Valid with { PayloadJson = "[" + new string('x', 2000) }));
+        Assert.Equal("invalid_payload", CodeOf(Valid with { PayloadJson = new string('[', 100) + new string(']', 100) }));
         Assert.Equal("payload_too_large", CodeOf(Valid with { PayloadJson = "\"" + new string('p', ExperienceRecordRules.MaxPayloadBytes) + "\"" }));
     }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 
 namespace Myelin.Core.Log;
@@ -58,18 +60,54 @@ public static class ExperienceRecordRules
             throw new MyelinValidationException("invalid_payload", $"Record [{index}] has no payload.");
         }
 
-        if (System.Text.Encoding.UTF8.GetByteCount(record.PayloadJson) > MaxPayloadBytes)
+        int byteCount = Encoding.UTF8.GetByteCount(record.PayloadJson);
+        if (byteCount > MaxPayloadBytes)
         {
             throw new MyelinValidationException("payload_too_large", $"Record [{index}] payload exceeds {MaxPayloadBytes} bytes.");
         }
 
+        if (!IsSingleJsonValue(record.PayloadJson, byteCount, out string? error))
+        {
+            throw new MyelinValidationException("invalid_payload", $"Record [{index}] payload is not valid JSON: {error}");
+        }
+    }
+
+    /// <summary>Checks the text is exactly one JSON value with a forward-only reader: no document is built, nothing retained.</summary>
+    private static bool IsSingleJsonValue(string json, int byteCount, out string? error)
+    {
+        byte[]? rented = null;
+        Span<byte> utf8 = byteCount <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(byteCount));
         try
         {
-            using var doc = JsonDocument.Parse(record.PayloadJson);
+            int written = Encoding.UTF8.GetBytes(json, utf8);
+            var reader = new Utf8JsonReader(utf8[..written], new JsonReaderOptions { MaxDepth = 64 });
+            if (!reader.Read())
+            {
+                error = "the payload is empty";
+                return false;
+            }
+
+            reader.Skip();
+            if (reader.Read())
+            {
+                error = "more than one JSON value";
+                return false;
+            }
+
+            error = null;
+            return true;
         }
         catch (JsonException ex)
         {
-            throw new MyelinValidationException("invalid_payload", $"Record [{index}] payload is not valid JSON: {ex.Message}");
+            error = ex.Message;
+            return false;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
     }
 
