@@ -128,7 +128,7 @@ public static class SideBySide
         }
 
         double bw = Median(copy);
-        Console.WriteLine($"Memory bandwidth ({threads} threads, 2 x 256 MiB arrays): copy {Median(copy) / 1e9:F1} GB/s, triad {Median(triad) / 1e9:F1} GB/s.");
+        Console.WriteLine($"Memory bandwidth ({threads} threads, 3 x 256 MiB arrays): copy {Median(copy) / 1e9:F1} GB/s, triad {Median(triad) / 1e9:F1} GB/s.");
         Console.WriteLine();
         Console.WriteLine("| mat-vec (11008 x 4096) | weight bytes | effective GB/s | vs copy bandwidth |");
         Console.WriteLine("|---|---|---|---|");
