@@ -43,11 +43,11 @@ public sealed class TransformerLearningTests
     public void Two_layer_transformer_learns_to_copy()
     {
         var config = new LlamaConfig(
-            VocabSize: Symbols + 1, ContextLength: 32, EmbeddingLength: 64, BlockCount: 2, FeedForwardLength: 128,
+            VocabSize: Symbols + 1, ContextLength: 32, EmbeddingLength: 32, BlockCount: 2, FeedForwardLength: 64,
             HeadCount: 4, HeadCountKv: 2);
         var model = new LlamaModel(config, new SeededRandom(7));
-        const int Steps = 500;
-        var opt = new AdamW(model.Parameters(), weightDecay: 0f) { Schedule = new WarmupCosineSchedule(3e-3f, 30, Steps, 3e-4f) };
+        const int Steps = 300;
+        var opt = new AdamW(model.Parameters(), weightDecay: 0f) { Schedule = new WarmupCosineSchedule(1e-2f, 20, Steps, 1e-3f) };
         var rng = new SeededRandom(8);
         using var tape = new Tape(Kernels.Default);
         for (int step = 0; step < Steps; step++)
