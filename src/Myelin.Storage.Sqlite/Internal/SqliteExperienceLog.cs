@@ -10,7 +10,7 @@ internal sealed class SqliteExperienceLog : IExperienceLog
 {
     private const string InsertSql = """
         INSERT INTO log (tenant, log_offset, kind, ts, recorded_at, trace_id, session_id, episode_id, idempotency_key, payload)
-        VALUES (@tenant, @offset, @kind, @ts, @recorded_at, @trace_id, @session_id, @episode_id, @idempotency_key, @payload)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
         """;
 
     private const string HeadSql = "SELECT COALESCE(MAX(log_offset), 0) FROM log WHERE tenant = @tenant";
@@ -71,10 +71,9 @@ internal sealed class SqliteExperienceLog : IExperienceLog
 
         session.Begin();
         long head = Head(session, tenantId);
-        SqliteCommand insert = session.PreparedCommand(InsertSql, AddInsertParameters);
-        SqliteParameterCollection p = insert.Parameters;
-        p[0].Value = tenantId;
-        p[4].Value = recordedAt;
+        RawStatement insert = session.Statement(InsertSql);
+        insert.Bind(1, tenantId);
+        insert.Bind(5, recordedAt);
 
         for (int i = 0; i < records.Count; i++)
         {
@@ -92,34 +91,20 @@ internal sealed class SqliteExperienceLog : IExperienceLog
             }
 
             head++;
-            p[1].Value = head;
-            p[2].Value = record.Kind;
-            p[3].Value = record.Timestamp is { } ts ? UnixMicros.From(ts) : recordedAt;
-            p[5].Value = (object?)record.TraceId ?? DBNull.Value;
-            p[6].Value = (object?)record.SessionId ?? DBNull.Value;
-            p[7].Value = (object?)record.EpisodeId ?? DBNull.Value;
-            p[8].Value = (object?)record.IdempotencyKey ?? DBNull.Value;
-            p[9].Value = record.PayloadJson;
-            insert.ExecuteNonQuery();
+            insert.Bind(2, head);
+            insert.Bind(3, record.Kind);
+            insert.Bind(4, record.Timestamp is { } ts ? UnixMicros.From(ts) : recordedAt);
+            insert.Bind(6, record.TraceId);
+            insert.Bind(7, record.SessionId);
+            insert.Bind(8, record.EpisodeId);
+            insert.Bind(9, record.IdempotencyKey);
+            insert.Bind(10, record.PayloadJson);
+            insert.Execute();
             results[i] = new AppendResult(head, Duplicate: false);
         }
 
         session.Commit();
         return results;
-    }
-
-    private static void AddInsertParameters(SqliteParameterCollection parameters)
-    {
-        parameters.Add("@tenant", SqliteType.Text);
-        parameters.Add("@offset", SqliteType.Integer);
-        parameters.Add("@kind", SqliteType.Text);
-        parameters.Add("@ts", SqliteType.Integer);
-        parameters.Add("@recorded_at", SqliteType.Integer);
-        parameters.Add("@trace_id", SqliteType.Text);
-        parameters.Add("@session_id", SqliteType.Text);
-        parameters.Add("@episode_id", SqliteType.Text);
-        parameters.Add("@idempotency_key", SqliteType.Text);
-        parameters.Add("@payload", SqliteType.Text);
     }
 
     private static bool TryFindKey(SqliteSession session, string tenantId, string key, out long offset)

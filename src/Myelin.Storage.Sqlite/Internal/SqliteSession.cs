@@ -8,6 +8,7 @@ internal sealed class SqliteSession : IDisposable
 {
     private const int MaxCachedCommands = 128;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RawStatement> _statements = new(StringComparer.Ordinal);
 
     public SqliteSession(SqliteConnection connection)
     {
@@ -51,6 +52,18 @@ internal sealed class SqliteSession : IDisposable
         return command;
     }
 
+    /// <summary>A cached statement driven through SQLite's C API, for the hottest loops (see <see cref="RawStatement"/>).</summary>
+    public RawStatement Statement(string sql)
+    {
+        if (!_statements.TryGetValue(sql, out RawStatement? statement))
+        {
+            statement = new RawStatement(Connection, sql);
+            _statements.Add(sql, statement);
+        }
+
+        return statement;
+    }
+
     /// <summary>Starts a write transaction that takes the database lock immediately (<c>BEGIN IMMEDIATE</c>).</summary>
     public SqliteTransaction Begin()
     {
@@ -81,6 +94,12 @@ internal sealed class SqliteSession : IDisposable
         }
 
         _commands.Clear();
+        foreach (RawStatement statement in _statements.Values)
+        {
+            statement.Dispose();
+        }
+
+        _statements.Clear();
         Connection.Dispose();
     }
 }
