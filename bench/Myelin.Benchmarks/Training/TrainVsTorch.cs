@@ -30,6 +30,13 @@ public static class TrainVsTorch
             var ours = new List<double>();
             var theirs = new List<double>();
             using ITrainingWorkload w = TrainingWorkloads.Create(name);
+
+            // Tiered JIT: let the hot loops reach optimised code before the first timed round.
+            for (int i = 0; i < 20; i++)
+            {
+                w.Step();
+            }
+
             for (int r = 0; r < rounds; r++)
             {
                 double a = MeasureMyelin(w, steps);
