@@ -66,6 +66,10 @@ public static class MyelinServerHost
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(15));
 
+        // Per-request framework logs drown what operators need; hosts print their own start banner.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+
         // Registered through a factory so the container owns it: disposing the app (RunAsync does) closes the storage
         // after the server has drained in-flight requests.
         builder.Services.AddSingleton<IMyelinStorage>(_ => storage);
