@@ -118,6 +118,7 @@ public static class MyelinServerHost
         app.MapCheckpointsApi();
         app.MapKeysApi();
         app.MapTenantsApi();
+        app.MapOtlpApi();
         app.MapDashboard();
         return app;
     }
