@@ -22,6 +22,31 @@ public sealed class CrashTests
         await Task.WhenAll(Enumerable.Range(0, Lanes).Select(lane => RunLaneAsync(lane, cancellation.Token)));
     }
 
+    [Fact]
+    public async Task Graceful_shutdown_under_load_exits_cleanly_and_keeps_every_acknowledged_append()
+    {
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var data = new TempDirectory("myelin-sigterm");
+        var acknowledged = new HashSet<string>(StringComparer.Ordinal);
+        int batchSeed = 0;
+        for (int round = 0; round < 3; round++)
+        {
+            await using ServerProcess server = await ServerProcess.StartAsync(data.Path, AdminKey, cancellation.Token);
+            using HttpClient client = Client(server.BaseAddress);
+            using var stopAppending = new CancellationTokenSource();
+            Task appender = AppendUntilStoppedAsync(client, acknowledged, () => Interlocked.Increment(ref batchSeed) + 5_000_000, round, stopAppending.Token);
+            await Task.Delay(200, cancellation.Token);
+            Assert.Equal(0, await server.TerminateAsync(cancellation.Token));
+            await stopAppending.CancelAsync();
+            await appender;
+        }
+
+        await using ServerProcess last = await ServerProcess.StartAsync(data.Path, AdminKey, cancellation.Token);
+        using HttpClient final = Client(last.BaseAddress);
+        await VerifyAsync(final, acknowledged, cancellation.Token);
+        Assert.NotEmpty(acknowledged);
+    }
+
     private static async Task RunLaneAsync(int lane, CancellationToken cancellationToken)
     {
         using var data = new TempDirectory("myelin-crash");

@@ -77,6 +77,18 @@ internal sealed class ServerProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>SIGTERM: asks for a graceful shutdown and waits for the exit code.</summary>
+    public async Task<int> TerminateAsync(CancellationToken cancellationToken)
+    {
+        using (Process kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(cancellationToken);
+        }
+
+        await _process.WaitForExitAsync(cancellationToken);
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
