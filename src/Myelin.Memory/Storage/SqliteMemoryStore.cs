@@ -1,0 +1,93 @@
+using Microsoft.Data.Sqlite;
+using Myelin.Core;
+using Myelin.Memory.Internal;
+
+namespace Myelin.Memory.Storage;
+
+/// <summary>The memory store on SQLite: its own database file (WAL, <c>synchronous=FULL</c>), an FTS5 index of
+/// analysed terms for BM25, and vectors as little-endian float blobs.</summary>
+/// <remarks>
+/// Thread-safe. Writes are serialised on one connection and each call commits one transaction, so a crash leaves
+/// either all or none of a call's changes. Dispose it to close the file.
+/// </remarks>
+public sealed partial class SqliteMemoryStore : IMemoryStore, IAsyncDisposable
+{
+    /// <summary>The file name used inside a data directory.</summary>
+    public const string FileName = "memory.db";
+
+    private readonly MemoryDatabase _db;
+    private readonly TimeProvider _time;
+
+    private SqliteMemoryStore(MemoryDatabase db, TimeProvider time)
+    {
+        _db = db;
+        _time = time;
+    }
+
+    /// <summary>The database file.</summary>
+    public string FilePath { get; private init; } = string.Empty;
+
+    /// <summary>Opens (creating when missing) <c>{dataDirectory}/memory.db</c>.</summary>
+    public static Task<SqliteMemoryStore> OpenInDirectoryAsync(
+        string dataDirectory, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+        return OpenAsync(Path.Combine(dataDirectory, FileName), timeProvider, cancellationToken);
+    }
+
+    /// <summary>Opens (creating when missing) the database file at <paramref name="path"/>.</summary>
+    public static async Task<SqliteMemoryStore> OpenAsync(
+        string path, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var db = new MemoryDatabase(path);
+        try
+        {
+            await db.WriteAsync(
+                c =>
+                {
+                    using SqliteCommand create = c.CreateCommand();
+                    create.CommandText = MemorySchema.Create;
+                    return create.ExecuteNonQuery();
+                },
+                cancellationToken).ConfigureAwait(false);
+            return new SqliteMemoryStore(db, timeProvider ?? TimeProvider.System) { FilePath = path };
+        }
+        catch
+        {
+            await db.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _db.DisposeAsync();
+
+    private static void Validate(TenantId tenant, NewMemoryItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (item.Scope.Tenant != tenant)
+        {
+            throw new MyelinValidationException(
+                "memory_tenant_mismatch", "A memory item names another tenant than the caller's; store it under its own tenant.");
+        }
+
+        if (string.IsNullOrWhiteSpace(item.Text) || item.Text.Length > NewMemoryItem.MaxTextLength)
+        {
+            throw new MyelinValidationException(
+                "invalid_memory_text", $"Memory text must be 1 to {NewMemoryItem.MaxTextLength} characters and not blank.");
+        }
+
+        if (item.Importance is < 0 or > 1 || float.IsNaN(item.Importance))
+        {
+            throw new MyelinValidationException("invalid_importance", "Importance must be between 0 and 1.");
+        }
+
+        if (item.Subject is { Length: > 256 } || item.Value is { Length: > 4096 } || item.Speaker is { Length: > 256 })
+        {
+            throw new MyelinValidationException(
+                "invalid_memory_field", "Subject and speaker may have at most 256 characters and value at most 4096.");
+        }
+    }
+}
