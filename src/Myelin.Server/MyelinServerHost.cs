@@ -91,6 +91,7 @@ public static class MyelinServerHost
                 .RequireClaim(ApiKeyDefaults.RoleClaim, "Admin")
                 .RequireClaim(ApiKeyDefaults.TenantClaim, TenantId.Default.Value));
         builder.Services.AddTenantRateLimiting(options);
+        builder.Services.AddTraceIndex(options.DataDirectory);
         configure?.Invoke(builder);
 
         WebApplication app = builder.Build();
@@ -119,6 +120,7 @@ public static class MyelinServerHost
         app.MapKeysApi();
         app.MapTenantsApi();
         app.MapOtlpApi();
+        app.MapTracesApi();
         app.MapDashboard();
         return app;
     }

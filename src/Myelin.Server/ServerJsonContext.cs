@@ -23,4 +23,6 @@ namespace Myelin.Server;
 [JsonSerializable(typeof(HealthOutput))]
 [JsonSerializable(typeof(CheckpointInput))]
 [JsonSerializable(typeof(CheckpointOutput))]
+[JsonSerializable(typeof(TraceListOutput))]
+[JsonSerializable(typeof(TraceDetailOutput))]
 public sealed partial class ServerJsonContext : JsonSerializerContext;

@@ -1,0 +1,305 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Myelin.Core;
+
+namespace Myelin.Evals.Traces;
+
+/// <summary>The trace index on SQLite, in its own database file (<c>{data}/evals.db</c>, WAL, <c>synchronous=FULL</c>).</summary>
+/// <remarks>
+/// Thread-safe: writes are serialised by a lock on one connection; each read opens its own connection, which WAL lets run
+/// beside the writer. The file is separate from the core database so the room's tables never mix with the log's.
+/// </remarks>
+public sealed class SqliteTraceIndexStore : ITraceIndexStore
+{
+    /// <summary>The file name inside the data directory.</summary>
+    public const string FileName = "evals.db";
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS trace_spans (
+            tenant TEXT NOT NULL, trace_id TEXT NOT NULL, span_id TEXT NOT NULL,
+            PRIMARY KEY (tenant, trace_id, span_id)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS traces (
+            tenant TEXT NOT NULL, trace_id TEXT NOT NULL,
+            start_us INTEGER NOT NULL, end_us INTEGER NOT NULL,
+            root_name TEXT NOT NULL, root_known INTEGER NOT NULL,
+            span_count INTEGER NOT NULL, error_count INTEGER NOT NULL,
+            session_id TEXT, user_id TEXT, service_name TEXT,
+            input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
+            PRIMARY KEY (tenant, trace_id));
+        CREATE INDEX IF NOT EXISTS traces_by_start ON traces (tenant, start_us DESC, trace_id DESC);
+        CREATE INDEX IF NOT EXISTS traces_by_session ON traces (tenant, session_id, start_us DESC);
+        CREATE INDEX IF NOT EXISTS traces_by_user ON traces (tenant, user_id, start_us DESC);
+        CREATE TABLE IF NOT EXISTS trace_models (
+            tenant TEXT NOT NULL, model TEXT NOT NULL, trace_id TEXT NOT NULL,
+            PRIMARY KEY (tenant, model, trace_id)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS trace_models_by_trace ON trace_models (tenant, trace_id);
+        PRAGMA user_version = 1;
+        """;
+
+    private const string UpsertTrace = """
+        INSERT INTO traces (tenant, trace_id, start_us, end_us, root_name, root_known, span_count, error_count,
+                            session_id, user_id, service_name, input_tokens, output_tokens, cost_usd)
+        VALUES (@tenant, @trace, @start, @end, @name, @root, 1, @error, @session, @user, @service, @in, @out, @cost)
+        ON CONFLICT (tenant, trace_id) DO UPDATE SET
+            start_us = MIN(start_us, excluded.start_us),
+            end_us = MAX(end_us, excluded.end_us),
+            root_name = CASE WHEN excluded.root_known = 1 OR root_known = 0 AND excluded.start_us < start_us THEN excluded.root_name ELSE root_name END,
+            root_known = MAX(root_known, excluded.root_known),
+            span_count = span_count + 1,
+            error_count = error_count + excluded.error_count,
+            session_id = COALESCE(session_id, excluded.session_id),
+            user_id = COALESCE(user_id, excluded.user_id),
+            service_name = COALESCE(service_name, excluded.service_name),
+            input_tokens = input_tokens + excluded.input_tokens,
+            output_tokens = output_tokens + excluded.output_tokens,
+            cost_usd = cost_usd + excluded.cost_usd
+        """;
+
+    private readonly string _connectionString;
+    private readonly SqliteConnection _writer;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private bool _disposed;
+
+    private SqliteTraceIndexStore(string path)
+    {
+        FilePath = path;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+        }.ToString();
+        _writer = Connect("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+        try
+        {
+            CreateSchema();
+        }
+        catch
+        {
+            _writer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The database file.</summary>
+    public string FilePath { get; }
+
+    /// <summary>Opens (creating when missing, with its schema) <c>evals.db</c> in <paramref name="dataDirectory"/>.</summary>
+    /// <exception cref="MyelinValidationException">The directory is empty.</exception>
+    public static SqliteTraceIndexStore Open(string dataDirectory)
+    {
+        if (string.IsNullOrWhiteSpace(dataDirectory))
+        {
+            throw new MyelinValidationException("invalid_data_directory", "The evals index needs a data directory.");
+        }
+
+        string full = Path.GetFullPath(dataDirectory);
+        Directory.CreateDirectory(full);
+        return new SqliteTraceIndexStore(Path.Combine(full, FileName));
+    }
+
+    /// <inheritdoc />
+    public Task MigrateAsync(CancellationToken cancellationToken = default) => WriteAsync(CreateSchema, cancellationToken);
+
+    /// <inheritdoc />
+    public Task ApplyAsync(TenantId tenant, IReadOnlyList<TraceIndexEntry> spans, CancellationToken cancellationToken = default)
+    {
+        string tenantId = RequireTenant(tenant);
+        ArgumentNullException.ThrowIfNull(spans);
+        return WriteAsync(() => Apply(tenantId, spans), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<TracePage> ListAsync(TenantId tenant, TraceQuery query, CancellationToken cancellationToken = default)
+    {
+        string tenantId = RequireTenant(tenant);
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+        SqliteConnection connection = Connect("PRAGMA busy_timeout = 10000; PRAGMA query_only = ON;");
+        await using ConfiguredAsyncDisposable connectionScope = connection.ConfigureAwait(false);
+        using SqliteCommand command = connection.CreateCommand();
+        var sql = new StringBuilder("""
+            SELECT t.trace_id, t.start_us, t.end_us, t.root_name, t.span_count, t.error_count, t.session_id, t.user_id,
+                   t.input_tokens, t.output_tokens, t.cost_usd, t.service_name,
+                   (SELECT group_concat(m.model, char(31)) FROM (SELECT model FROM trace_models m
+                       WHERE m.tenant = t.tenant AND m.trace_id = t.trace_id ORDER BY model) m)
+            FROM traces t WHERE t.tenant = @tenant
+            """);
+        command.Parameters.AddWithValue("@tenant", tenantId);
+        AddFilter(command, sql, " AND t.session_id = @session", "@session", query.SessionId);
+        AddFilter(command, sql, " AND t.user_id = @user", "@user", query.UserId);
+        AddFilter(command, sql, " AND EXISTS (SELECT 1 FROM trace_models x WHERE x.tenant = t.tenant AND x.model = @model AND x.trace_id = t.trace_id)", "@model", query.Model);
+        AddFilter(command, sql, " AND t.start_us >= @from", "@from", query.From is { } from ? Micros(from) : null);
+        AddFilter(command, sql, " AND t.start_us < @to", "@to", query.To is { } to ? Micros(to) : null);
+        if (query.Cursor is not null)
+        {
+            (long startMicros, string traceId) = TraceQuery.ParseCursor(query.Cursor);
+            sql.Append(" AND (t.start_us < @cstart OR (t.start_us = @cstart AND t.trace_id < @ctrace))");
+            command.Parameters.AddWithValue("@cstart", startMicros);
+            command.Parameters.AddWithValue("@ctrace", traceId);
+        }
+
+        sql.Append(" ORDER BY t.start_us DESC, t.trace_id DESC LIMIT @limit");
+        command.Parameters.AddWithValue("@limit", query.Limit);
+        command.CommandText = sql.ToString();
+
+        var traces = new List<TraceSummary>();
+        long lastStart = 0;
+        SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                lastStart = reader.GetInt64(1);
+                traces.Add(new TraceSummary(
+                    reader.GetString(0),
+                    FromMicros(lastStart),
+                    FromMicros(reader.GetInt64(2)),
+                    reader.GetString(3),
+                    reader.GetInt64(4),
+                    reader.GetInt64(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7),
+                    reader.IsDBNull(12) ? [] : reader.GetString(12).Split('\u001f'),
+                    reader.GetInt64(8),
+                    reader.GetInt64(9),
+                    reader.GetDouble(10),
+                    reader.IsDBNull(11) ? null : reader.GetString(11)));
+            }
+        }
+
+        string? next = traces.Count == query.Limit ? TraceQuery.FormatCursor(lastStart, traces[^1].TraceId) : null;
+        return new TracePage(traces, next);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                await _writer.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private void CreateSchema()
+    {
+        using SqliteCommand command = _writer.CreateCommand();
+        command.CommandText = Schema;
+        command.ExecuteNonQuery();
+    }
+
+    private void Apply(string tenantId, IReadOnlyList<TraceIndexEntry> spans)
+    {
+        using SqliteTransaction transaction = _writer.BeginTransaction();
+        using SqliteCommand insertSpan = _writer.CreateCommand();
+        insertSpan.Transaction = transaction;
+        insertSpan.CommandText = "INSERT OR IGNORE INTO trace_spans (tenant, trace_id, span_id) VALUES (@tenant, @trace, @span)";
+        SqliteParameter spanTenant = insertSpan.Parameters.Add("@tenant", SqliteType.Text);
+        SqliteParameter spanTrace = insertSpan.Parameters.Add("@trace", SqliteType.Text);
+        SqliteParameter spanId = insertSpan.Parameters.Add("@span", SqliteType.Text);
+        using SqliteCommand upsert = _writer.CreateCommand();
+        upsert.Transaction = transaction;
+        upsert.CommandText = UpsertTrace;
+        using SqliteCommand model = _writer.CreateCommand();
+        model.Transaction = transaction;
+        model.CommandText = "INSERT OR IGNORE INTO trace_models (tenant, model, trace_id) VALUES (@tenant, @model, @trace)";
+
+        foreach (TraceIndexEntry span in spans)
+        {
+            spanTenant.Value = tenantId;
+            spanTrace.Value = span.TraceId;
+            spanId.Value = span.SpanId;
+            if (insertSpan.ExecuteNonQuery() == 0)
+            {
+                continue;
+            }
+
+            upsert.Parameters.Clear();
+            upsert.Parameters.AddWithValue("@tenant", tenantId);
+            upsert.Parameters.AddWithValue("@trace", span.TraceId);
+            upsert.Parameters.AddWithValue("@start", Micros(span.StartTime));
+            upsert.Parameters.AddWithValue("@end", Micros(span.EndTime));
+            upsert.Parameters.AddWithValue("@name", span.Name);
+            upsert.Parameters.AddWithValue("@root", span.IsRoot ? 1 : 0);
+            upsert.Parameters.AddWithValue("@error", span.IsError ? 1 : 0);
+            upsert.Parameters.AddWithValue("@session", (object?)span.SessionId ?? DBNull.Value);
+            upsert.Parameters.AddWithValue("@user", (object?)span.UserId ?? DBNull.Value);
+            upsert.Parameters.AddWithValue("@service", (object?)span.ServiceName ?? DBNull.Value);
+            upsert.Parameters.AddWithValue("@in", span.InputTokens);
+            upsert.Parameters.AddWithValue("@out", span.OutputTokens);
+            upsert.Parameters.AddWithValue("@cost", span.CostUsd);
+            upsert.ExecuteNonQuery();
+            foreach (string name in span.Models)
+            {
+                model.Parameters.Clear();
+                model.Parameters.AddWithValue("@tenant", tenantId);
+                model.Parameters.AddWithValue("@model", name);
+                model.Parameters.AddWithValue("@trace", span.TraceId);
+                model.ExecuteNonQuery();
+            }
+        }
+
+        transaction.Commit();
+    }
+
+    private async Task WriteAsync(Action work, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            work();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private SqliteConnection Connect(string pragmas)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = pragmas;
+            command.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static void AddFilter(SqliteCommand command, StringBuilder sql, string clause, string name, object? value)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        sql.Append(clause);
+        command.Parameters.AddWithValue(name, value);
+    }
+
+    private static string RequireTenant(TenantId tenant) =>
+        tenant.Value ?? throw new MyelinValidationException("invalid_tenant", "A tenant is required.");
+
+    private static long Micros(DateTimeOffset value) => (value.UtcTicks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond;
+
+    private static DateTimeOffset FromMicros(long micros) => new(DateTime.UnixEpoch.Ticks + (micros * TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
+}

@@ -1,0 +1,129 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Myelin.Core;
+using Myelin.Core.Log;
+using Myelin.Core.Storage;
+using Myelin.Evals.Traces;
+using Myelin.Server.Auth;
+
+namespace Myelin.Server.Endpoints;
+
+/// <summary>Stored traces: <c>GET /api/traces</c> lists (from the trace index), <c>GET /api/traces/{traceId}</c> returns one as a tree.</summary>
+public static partial class TracesApi
+{
+    /// <summary>The most spans one trace answer carries.</summary>
+    public const int MaxSpans = 10_000;
+
+    /// <summary>Registers the trace index (<c>{data}/evals.db</c>) and its log consumer.</summary>
+    public static IServiceCollection AddTraceIndex(this IServiceCollection services, string dataDirectory)
+    {
+        services.AddSingleton<ITraceIndexStore>(_ => SqliteTraceIndexStore.Open(dataDirectory));
+        services.AddSingleton(sp =>
+        {
+            IMyelinStorage storage = sp.GetRequiredService<IMyelinStorage>();
+            return new TraceIndexer(storage.Log, storage.Checkpoints, sp.GetRequiredService<ITraceIndexStore>());
+        });
+        return services;
+    }
+
+    /// <summary>Maps the endpoints.</summary>
+    public static IEndpointRouteBuilder MapTracesApi(this IEndpointRouteBuilder routes)
+    {
+        RouteGroupBuilder group = routes.MapGroup("/api/traces").WithTags("Traces").RequireAuthorization(ApiKeyDefaults.ReaderPolicy);
+        group.MapGet("/", ListAsync)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("List traces newest first: sessionId, userId, model, from, to, limit (1-500), cursor.");
+        group.MapGet("/{traceId}", GetAsync)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("All spans of one trace with their attributes and events, depth-first as a tree.");
+        return routes;
+    }
+
+    private static async Task<Ok<TraceListOutput>> ListAsync(HttpContext context, TraceIndexer indexer, ITraceIndexStore store)
+    {
+        Principal principal = context.RequireMyelinPrincipal();
+        TraceQuery query = ParseQuery(context.Request.Query);
+        await indexer.CatchUpAsync(principal.Tenant, context.RequestAborted).ConfigureAwait(false);
+        TracePage page = await store.ListAsync(principal.Tenant, query, context.RequestAborted).ConfigureAwait(false);
+        return TypedResults.Ok(new TraceListOutput(
+            [.. page.Traces.Select(t => new TraceSummaryOutput(
+                t.TraceId, t.StartTime, t.EndTime, t.DurationMs, t.RootName, t.SpanCount, t.ErrorCount, t.SessionId, t.UserId,
+                t.Models, t.InputTokens, t.OutputTokens, t.CostUsd, t.ServiceName))],
+            page.Next));
+    }
+
+    private static async Task<Ok<TraceDetailOutput>> GetAsync(string traceId, HttpContext context, IMyelinStorage storage)
+    {
+        Principal principal = context.RequireMyelinPrincipal();
+        if (traceId.Length != 32 || !traceId.All(char.IsAsciiHexDigit))
+        {
+            throw new MyelinValidationException("invalid_trace_id", $"'{traceId}' is not a trace id: use 32 hex characters.");
+        }
+
+        string id = traceId.ToLowerInvariant();
+        var records = new List<ExperienceRecord>();
+        long after = 0;
+        bool truncated = false;
+        while (true)
+        {
+            IReadOnlyList<ExperienceRecord> page = await storage.Log.QueryAsync(
+                principal.Tenant, new LogQuery { TraceId = id, Kinds = [ExperienceKinds.Span], AfterOffset = after, Limit = 1000 }, context.RequestAborted)
+                .ConfigureAwait(false);
+            records.AddRange(page);
+            if (page.Count < 1000)
+            {
+                break;
+            }
+
+            after = page[^1].Offset;
+            if (records.Count >= MaxSpans)
+            {
+                truncated = true;
+                break;
+            }
+        }
+
+        if (records.Count == 0)
+        {
+            throw new MyelinNotFoundException("trace_not_found", $"No spans of trace '{id}' are stored in this tenant.");
+        }
+
+        return TypedResults.Ok(new TraceDetailOutput(id, BuildTree(records), truncated));
+    }
+
+    private static TraceQuery ParseQuery(IQueryCollection query)
+    {
+        int limit = 50;
+        if (query.TryGetValue("limit", out var limitText) && !int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit))
+        {
+            throw new MyelinValidationException("invalid_limit", $"'limit' must be a whole number, got '{limitText}'.");
+        }
+
+        return new TraceQuery
+        {
+            SessionId = Text(query, "sessionId"),
+            UserId = Text(query, "userId"),
+            Model = Text(query, "model"),
+            From = Time(query, "from"),
+            To = Time(query, "to"),
+            Cursor = Text(query, "cursor"),
+            Limit = limit,
+        };
+    }
+
+    private static string? Text(IQueryCollection query, string name) =>
+        query.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value.ToString() : null;
+
+    private static DateTimeOffset? Time(IQueryCollection query, string name)
+    {
+        if (Text(query, name) is not { } text)
+        {
+            return null;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset value)
+            ? value
+            : throw new MyelinValidationException("invalid_time", $"'{name}' must be an ISO 8601 time, got '{text}'.");
+    }
+}
