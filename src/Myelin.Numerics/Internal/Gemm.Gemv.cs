@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Myelin.Numerics.Internal;
@@ -50,6 +51,7 @@ internal static unsafe partial class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GemvColumns(SimdLevel level, int j0, int j1, int k, float alpha, float* x, float* b, int ldb, float beta, float* c)
     {
         float* acc = stackalloc float[GemvBlock];
@@ -90,6 +92,7 @@ internal static unsafe partial class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GemvRows(SimdLevel level, int j0, int j1, int k, float alpha, float* x, float* b, int ldb, float beta, float* c)
     {
         float* result = stackalloc float[4];
@@ -119,6 +122,7 @@ internal static unsafe partial class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AxpyRows16(float* b0, float* b1, float* b2, float* b3, float x0, float x1, float x2, float x3, float* acc, int len)
     {
         Vector512<float> v0 = Vector512.Create(x0);
@@ -143,6 +147,7 @@ internal static unsafe partial class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot4Rows16(float* x, float* r0, float* r1, float* r2, float* r3, int k, float* result)
     {
         Vector512<float> s0 = Vector512<float>.Zero;
@@ -177,6 +182,7 @@ internal static unsafe partial class Gemm
         result[3] = t3;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AxpyRows8(float* b0, float* b1, float* b2, float* b3, float x0, float x1, float x2, float x3, float* acc, int len)
     {
         Vector256<float> v0 = Vector256.Create(x0);
@@ -201,6 +207,7 @@ internal static unsafe partial class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot4Rows8(float* x, float* r0, float* r1, float* r2, float* r3, int k, float* result)
     {
         Vector256<float> s0 = Vector256<float>.Zero;
@@ -235,6 +242,7 @@ internal static unsafe partial class Gemm
         result[3] = t3;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AxpyRows4(float* b0, float* b1, float* b2, float* b3, float x0, float x1, float x2, float x3, float* acc, int len)
     {
         Vector128<float> v0 = Vector128.Create(x0);
@@ -259,6 +267,7 @@ internal static unsafe partial class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot4Rows4(float* x, float* r0, float* r1, float* r2, float* r3, int k, float* result)
     {
         Vector128<float> s0 = Vector128<float>.Zero;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Myelin.Numerics.Internal;
@@ -31,6 +32,7 @@ internal static unsafe partial class Gemm
     }
 
     /// <summary>6x8 tile in plain scalar code, for machines without SIMD.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void KernelScalar(float* a, float* b, int kc, float* c, int ldc, float alpha, float beta)
     {
         float* acc = stackalloc float[MR * 8];
@@ -55,6 +57,7 @@ internal static unsafe partial class Gemm
     }
 
     /// <summary>6x32 tile on Vector512: 12 accumulators, 2 B vectors and one broadcast A value per row and k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel6x32(float* a, float* b, int kc, float* c, int ldc, float alpha, float beta)
     {
         Vector512<float> c00 = Vector512<float>.Zero;
@@ -130,6 +133,7 @@ internal static unsafe partial class Gemm
     }
 
     /// <summary>6x16 tile on Vector256: 12 accumulators, 2 B vectors and one broadcast A value per row and k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel6x16(float* a, float* b, int kc, float* c, int ldc, float alpha, float beta)
     {
         Vector256<float> c00 = Vector256<float>.Zero;
@@ -205,6 +209,7 @@ internal static unsafe partial class Gemm
     }
 
     /// <summary>6x8 tile on Vector128: 12 accumulators, 2 B vectors and one broadcast A value per row and k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel6x8(float* a, float* b, int kc, float* c, int ldc, float alpha, float beta)
     {
         Vector128<float> c00 = Vector128<float>.Zero;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Myelin.Numerics.Internal;
 
 /// <summary>
@@ -70,6 +72,7 @@ internal static unsafe partial class Gemm
     }
 
     /// <summary>Runs the blocked loop on C[m0..m1, n0..n1].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Serial(
         SimdLevel level, bool ta, bool tb, int m0, int m1, int n0, int n1, int k, float alpha, float* a, int lda,
         float* b, int ldb, float beta, float* c, int ldc)
@@ -124,6 +127,7 @@ internal static unsafe partial class Gemm
     }
 
     /// <summary>Packs op(A)[ic..ic+mc, pc..pc+kc] into MR-tall panels: panel element (p, r) at p * MR + r.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(bool ta, float* a, int lda, int ic, int mc, int pc, int kc, float* ap)
     {
         for (int ir = 0; ir < mc; ir += MR)
@@ -186,6 +190,7 @@ internal static unsafe partial class Gemm
     }
 
     /// <summary>Packs op(B)[pc..pc+kc, jc..jc+nc] into NR-wide panels: panel element (p, j) at p * NR + j.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(bool tb, float* b, int ldb, int pc, int kc, int jc, int nc, int nr, float* bp)
     {
         for (int jr = 0; jr < nc; jr += nr)
@@ -229,6 +234,7 @@ internal static unsafe partial class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MergeTile(float* tile, int nr, int mr, int ncur, float* c, int ldc, float alpha, float beta)
     {
         for (int i = 0; i < mr; i++)

@@ -72,6 +72,7 @@ internal static class QuantDot
         return BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(magnitude) | ((h & 0x8000) << 16));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float DotQ8Scalar(ref byte x, ref byte y, int blocks)
     {
         float sum = 0f;
@@ -91,6 +92,7 @@ internal static class QuantDot
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float DotQ4Scalar(ref byte w, ref byte x, int blocks)
     {
         float sum = 0f;
@@ -146,6 +148,7 @@ internal static class QuantDot
         return Sse2.MultiplyAddAdjacent(pairs, Vector128.Create((short)1));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float DotQ8Avx2(ref byte x, ref byte y, int blocks)
     {
         Vector256<float> acc = Vector256<float>.Zero;
@@ -161,6 +164,7 @@ internal static class QuantDot
         return Vector256.Sum(acc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float DotQ8Ssse3(ref byte x, ref byte y, int blocks)
     {
         Vector128<float> acc = Vector128<float>.Zero;
@@ -176,6 +180,7 @@ internal static class QuantDot
         return Vector128.Sum(acc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float DotQ8Avx512(ref byte x, ref byte y, int blocks)
     {
         Vector512<float> acc = Vector512<float>.Zero;
@@ -229,6 +234,7 @@ internal static class QuantDot
         return Avx512BW.MultiplyAddAdjacent(pairs, Vector512.Create((short)1));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float DotQ4Avx2(ref byte w, ref byte x, int blocks)
     {
         Vector256<float> acc = Vector256<float>.Zero;
@@ -243,6 +249,7 @@ internal static class QuantDot
         return Vector256.Sum(acc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float DotQ4Ssse3(ref byte w, ref byte x, int blocks)
     {
         Vector128<float> acc = Vector128<float>.Zero;
@@ -263,6 +270,7 @@ internal static class QuantDot
         return Vector128.Sum(acc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float DotQ4Avx512(ref byte w, ref byte x, int blocks)
     {
         Vector512<float> acc = Vector512<float>.Zero;
