@@ -7,13 +7,17 @@ namespace Myelin.Numerics;
 
 /// <content>
 /// Quantised dot products and mat-vecs on the integer quants (see <see cref="QuantDot"/>). Mat-vecs split the
-/// output rows across threads; each row is one streaming pass over its weight blocks, so the call runs at
-/// memory bandwidth once the activation blocks (a few KB) sit in L1.
+/// output rows into slabs handed out dynamically to the threads. With AVX-VNNI the activation is prepared once per
+/// call and four rows stream per pass (see <see cref="QuantMatVec"/>); otherwise each row is one
+/// <see cref="QuantDot"/> pass over its weight blocks.
 /// </content>
 public sealed partial class SimdKernels
 {
     /// <summary>Below this many weight bytes a mat-vec stays on one thread.</summary>
     private const long ParallelMatVecBytes = 256 * 1024;
+
+    /// <summary>Longest activation (in blocks) whose prepared copy fits one pack buffer; longer ones take the per-row dot path.</summary>
+    private const int MaxPreparedBlocks = PackBuffers.BlockFloats * sizeof(float) / QuantMatVec.PreparedBytesPerBlock;
 
     /// <inheritdoc />
     public float DotQ8_0(ReadOnlySpan<BlockQ8_0> x, ReadOnlySpan<BlockQ8_0> y)
@@ -55,11 +59,30 @@ public sealed partial class SimdKernels
         }
     }
 
-    private static void RunMatVec(MatVecJob job, long bytes)
+    private static unsafe void RunMatVec(MatVecJob job, long bytes)
     {
         int threads = bytes < ParallelMatVecBytes ? 1 : ParallelRunner.MaxThreads;
         job.Slabs = threads * 4;
-        ParallelRunner.For(job.Slabs, threads, job);
+        if (job.Rows == 0 || job.Blocks == 0 || !QuantMatVec.IsSupported(job.Level) || job.Blocks > MaxPreparedBlocks)
+        {
+            ParallelRunner.For(job.Slabs, threads, job);
+            return;
+        }
+
+        // Prepare the activation once (flat quants, bias, fp32 scales) in a pooled 64-byte-aligned block.
+        float* buffer = PackBuffers.Rent();
+        try
+        {
+            job.Quants = (sbyte*)buffer;
+            job.Bias = (int*)(job.Quants + ((long)job.Blocks * 32));
+            job.Scales = (float*)(job.Bias + ((long)job.Blocks * 8));
+            QuantMatVec.Prepare(job.X, job.Blocks, job.Q4, job.Quants, job.Bias, job.Scales);
+            ParallelRunner.For(job.Slabs, threads, job);
+        }
+        finally
+        {
+            PackBuffers.Return(buffer);
+        }
     }
 
     private static ref byte Bytes<T>(ReadOnlySpan<T> span)
@@ -76,11 +99,28 @@ public sealed partial class SimdKernels
         public byte* W;
         public byte* X;
         public float* Y;
+        public sbyte* Quants;
+        public int* Bias;
+        public float* Scales;
 
         public readonly void Execute(int index)
         {
             int start = (int)((long)Rows * index / Slabs);
             int end = (int)((long)Rows * (index + 1) / Slabs);
+            if (Quants != null)
+            {
+                if (Q4)
+                {
+                    QuantMatVec.RowsQ4(W, Blocks, Quants, Bias, Scales, Y, start, end);
+                }
+                else
+                {
+                    QuantMatVec.RowsQ8(W, Blocks, Quants, Bias, Scales, Y, start, end);
+                }
+
+                return;
+            }
+
             int stride = Q4 ? QuantDot.Q4Stride : QuantDot.Q8Stride;
             ref byte x = ref Unsafe.AsRef<byte>(X);
             for (int r = start; r < end; r++)

@@ -149,6 +149,73 @@ public class QuantizationTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(TestData.SimdNames), MemberType = typeof(TestData))]
+    public void Quantised_matvecs_match_reference_around_the_four_row_and_eight_block_tiles(string name)
+    {
+        // The AVX-VNNI mat-vec runs four rows per pass and decodes weight scales eight blocks at a time:
+        // cover row counts 1..9 and 13 (missing rows in the last pass) and block counts around multiples of 8.
+        IKernels k = Kernels.Create(name);
+        ulong seed = 500;
+        foreach (int rows in new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 13 })
+        {
+            foreach (int blocksPerRow in new[] { 1, 7, 8, 9, 15, 16, 17, 33 })
+            {
+                var (w8, x8, w4) = Make(rows * blocksPerRow, seed++, blocksPerRow);
+                CheckMatVecs(k, w8, x8, w4, rows);
+            }
+        }
+
+        // Large enough to run threaded (more than 256 KB of weights): rows split into slabs across threads.
+        var (bigW8, bigX8, bigW4) = Make(1003 * 24, seed, 24);
+        CheckMatVecs(k, bigW8, bigX8, bigW4, 1003);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestData.SimdNames), MemberType = typeof(TestData))]
+    public void Quantised_matvecs_are_exact_on_extreme_quants(string name)
+    {
+        // Quants at the ends of their ranges (Q8_0 ±127, as ggml's quantiser emits; Q4_0 nibbles 0 and 15) with power-of-two scales:
+        // every product and sum is exact in float, so any overflow or bias error in the integer path shows.
+        IKernels k = Kernels.Create(name);
+        const int rows = 6, blocksPerRow = 19;
+        var w8 = new BlockQ8_0[rows * blocksPerRow];
+        var w4 = new BlockQ4_0[rows * blocksPerRow];
+        var x8 = new BlockQ8_0[blocksPerRow];
+        for (int b = 0; b < x8.Length; b++)
+        {
+            x8[b].Scale = (Half)0.5f;
+            for (int j = 0; j < 32; j++)
+            {
+                x8[b].Quants[j] = (sbyte)((j + b) % 3 == 0 ? -127 : 127);
+            }
+        }
+
+        for (int i = 0; i < w8.Length; i++)
+        {
+            w8[i].Scale = (Half)(i % 2 == 0 ? 0.25f : -2f);
+            w4[i].Scale = (Half)(i % 2 == 0 ? 0.125f : -4f);
+            for (int j = 0; j < 32; j++)
+            {
+                w8[i].Quants[j] = (sbyte)((i + j) % 5 < 2 ? -127 : 127);
+            }
+
+            for (int j = 0; j < 16; j++)
+            {
+                w4[i].Quants[j] = (byte)((i + j) % 3 == 0 ? 0x0F : (i + j) % 3 == 1 ? 0xF0 : 0x00);
+            }
+        }
+
+        float[] expected = new float[rows];
+        float[] actual = new float[rows];
+        Kernels.Reference.MatVecQ8_0(w8, x8, rows, expected);
+        k.MatVecQ8_0(w8, x8, rows, actual);
+        Assert.Equal(expected, actual);
+        Kernels.Reference.MatVecQ4_0(w4, x8, rows, expected);
+        k.MatVecQ4_0(w4, x8, rows, actual);
+        Assert.Equal(expected, actual);
+    }
+
     [Fact]
     public void Quantised_matvec_approximates_the_float_product()
     {
@@ -202,6 +269,18 @@ public class QuantizationTests
         }
 
         return x;
+    }
+
+    private static void CheckMatVecs(IKernels k, BlockQ8_0[] w8, BlockQ8_0[] x8, BlockQ4_0[] w4, int rows)
+    {
+        float[] expected = new float[rows];
+        float[] actual = new float[rows];
+        Kernels.Reference.MatVecQ8_0(w8, x8, rows, expected);
+        k.MatVecQ8_0(w8, x8, rows, actual);
+        TestData.Close(expected, actual, 1e-5f, 1e-3f);
+        Kernels.Reference.MatVecQ4_0(w4, x8, rows, expected);
+        k.MatVecQ4_0(w4, x8, rows, actual);
+        TestData.Close(expected, actual, 1e-5f, 1e-3f);
     }
 
     private static (BlockQ8_0[] A, BlockQ8_0[] B, BlockQ4_0[] W) Make(int blocks, ulong seed, int bBlocks = -1)
