@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Myelin.Numerics.Internal;
 
@@ -193,42 +194,91 @@ internal static unsafe partial class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(bool tb, float* b, int ldb, int pc, int kc, int jc, int nc, int nr, float* bp)
     {
+        if (!tb)
+        {
+            PackBRows(b, ldb, pc, kc, jc, nc, nr, bp);
+            return;
+        }
+
         for (int jr = 0; jr < nc; jr += nr)
         {
             int ncur = Math.Min(nr, nc - jr);
             float* dst = bp + (jr * kc);
-            if (tb)
+
+            // Stored [n, ldb]: read each row of B contiguously and scatter it down one panel column.
+            for (int j = 0; j < nr; j++)
             {
-                // Stored [n, ldb]: read each row of B contiguously and scatter it down one panel column.
-                for (int j = 0; j < nr; j++)
+                float* d = dst + j;
+                if (j < ncur)
                 {
-                    float* d = dst + j;
-                    if (j < ncur)
+                    float* s = b + ((long)(jc + jr + j) * ldb) + pc;
+                    for (int p = 0; p < kc; p++)
                     {
-                        float* s = b + ((long)(jc + jr + j) * ldb) + pc;
-                        for (int p = 0; p < kc; p++)
-                        {
-                            d[p * nr] = s[p];
-                        }
+                        d[p * nr] = s[p];
                     }
-                    else
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++)
                     {
-                        for (int p = 0; p < kc; p++)
-                        {
-                            d[p * nr] = 0f;
-                        }
+                        d[p * nr] = 0f;
                     }
                 }
             }
-            else
+        }
+    }
+
+    /// <summary>
+    /// Packs row-major B[pc..pc+kc, jc..jc+nc] into NR-wide panels, walking each source row once from left to right:
+    /// one long contiguous read per row, which the hardware prefetcher streams. The previous panel-by-panel order
+    /// read only NR floats (128 bytes) per row before jumping ldb ahead, through a Memmove call each time; for
+    /// small M (64xKxN), where every packed B element feeds only 64 FMAs, that packing cost a third of the time.
+    /// Full panel rows are copied with two Vector512 (or NR/4 Vector128) moves; the partial last panel is copied
+    /// element-wise and zero-padded to NR.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackBRows(float* b, int ldb, int pc, int kc, int jc, int nc, int nr, float* bp)
+    {
+        int full = nc / nr * nr;
+        for (int p = 0; p < kc; p++)
+        {
+            float* src = b + ((long)(pc + p) * ldb) + jc;
+            float* dst = bp + (p * nr);
+            int jr = 0;
+            if (Vector512.IsHardwareAccelerated && nr == 32)
             {
-                float* src = b + ((long)pc * ldb) + jc + jr;
-                for (int p = 0; p < kc; p++)
+                for (; jr < full; jr += 32)
                 {
-                    var s = new ReadOnlySpan<float>(src + ((long)p * ldb), ncur);
-                    var d = new Span<float>(dst + (p * nr), nr);
-                    s.CopyTo(d);
-                    d[ncur..].Clear();
+                    float* d = dst + (jr * kc);
+                    Vector512.Load(src + jr).Store(d);
+                    Vector512.Load(src + jr + 16).Store(d + 16);
+                }
+            }
+            else if (Vector128.IsHardwareAccelerated)
+            {
+                for (; jr < full; jr += nr)
+                {
+                    float* d = dst + (jr * kc);
+                    for (int j = 0; j < nr; j += 4)
+                    {
+                        Vector128.Load(src + jr + j).Store(d + j);
+                    }
+                }
+            }
+
+            for (; jr < nc; jr += nr)
+            {
+                float* d = dst + (jr * kc);
+                int ncur = Math.Min(nr, nc - jr);
+                int j = 0;
+                for (; j < ncur; j++)
+                {
+                    d[j] = src[jr + j];
+                }
+
+                for (; j < nr; j++)
+                {
+                    d[j] = 0f;
                 }
             }
         }
