@@ -18,7 +18,7 @@ internal static class Layout
         header button { background:none; border:1px solid #475569; color:#cbd5e1; border-radius:4px; padding:3px 10px; cursor:pointer; }
         main { padding:24px; max-width:1400px; margin:0 auto; }
         h1 { font-size:20px; margin:0 0 16px; }
-        .cards { display:grid; grid-template-columns:repeat(auto-fill,minmax(200px,1fr)); gap:12px; }
+        .cards { display:grid; grid-template-columns:repeat(auto-fill,minmax(200px,1fr)); gap:12px; margin-bottom:14px; }
         .card { background:var(--card); border:1px solid var(--line); border-radius:6px; padding:12px 14px; }
         .card .label { color:var(--muted); font-size:12px; text-transform:uppercase; letter-spacing:.4px; }
         .card .value { font-size:20px; font-weight:600; margin-top:4px; word-break:break-all; }
@@ -39,6 +39,18 @@ internal static class Layout
         .empty { padding:24px; text-align:center; color:var(--muted); background:var(--card); border:1px solid var(--line); }
         .login { max-width:420px; margin:80px auto; background:var(--card); border:1px solid var(--line); border-radius:8px; padding:24px; }
         .login input { width:100%; margin:8px 0 14px; }
+        .muted { color:var(--muted); font-size:12px; }
+        td.bad, .bad { color:var(--bad); }
+        table.waterfall td.timeline { width:35%; min-width:200px; }
+        .bar { height:10px; background:var(--accent); border-radius:2px; opacity:.8; }
+        .bar.bad { background:var(--bad); }
+        table.attrs { margin-top:6px; border:0; }
+        table.attrs td { border:0; padding:1px 8px 1px 0; }
+        details summary { cursor:pointer; }
+        h4 { margin:8px 0 4px; font-size:12px; color:var(--muted); text-transform:uppercase; }
+        ol.turns { list-style:none; padding:0; display:flex; flex-direction:column; gap:10px; }
+        pre.in { background:#f1f3f5; padding:8px; border-radius:4px; }
+        pre.out { background:#eef6ee; padding:8px; border-radius:4px; }
         """;
 
     public static string Encode(string? text) => HtmlEncoder.Default.Encode(text ?? string.Empty);
@@ -54,6 +66,7 @@ internal static class Layout
             html.Append("<nav>");
             NavLink(html, "/", "Status", active == "status");
             NavLink(html, "/log", "Log", active == "log");
+            NavLink(html, "/traces", "Traces", active == "traces");
             html.Append("</nav><form method=\"post\" action=\"/logout\"><button type=\"submit\">Sign out</button></form>");
         }
 

@@ -43,9 +43,8 @@ public static partial class TracesApi
     private static async Task<Ok<TraceListOutput>> ListAsync(HttpContext context, TraceIndexer indexer, ITraceIndexStore store)
     {
         Principal principal = context.RequireMyelinPrincipal();
-        TraceQuery query = ParseQuery(context.Request.Query);
-        await indexer.CatchUpAsync(principal.Tenant, context.RequestAborted).ConfigureAwait(false);
-        TracePage page = await store.ListAsync(principal.Tenant, query, context.RequestAborted).ConfigureAwait(false);
+        TracePage page = await ListTracesAsync(indexer, store, principal.Tenant, ParseQuery(context.Request.Query), context.RequestAborted)
+            .ConfigureAwait(false);
         return TypedResults.Ok(new TraceListOutput(
             [.. page.Traces.Select(t => new TraceSummaryOutput(
                 t.TraceId, t.StartTime, t.EndTime, t.DurationMs, t.RootName, t.SpanCount, t.ErrorCount, t.SessionId, t.UserId,
@@ -53,9 +52,29 @@ public static partial class TracesApi
             page.Next));
     }
 
+    /// <summary>Brings the tenant's trace index up to date with the log, then lists traces newest first.</summary>
+    public static async Task<TracePage> ListTracesAsync(
+        TraceIndexer indexer, ITraceIndexStore store, TenantId tenant, TraceQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(indexer);
+        ArgumentNullException.ThrowIfNull(store);
+        await indexer.CatchUpAsync(tenant, cancellationToken).ConfigureAwait(false);
+        return await store.ListAsync(tenant, query, cancellationToken).ConfigureAwait(false);
+    }
+
     private static async Task<Ok<TraceDetailOutput>> GetAsync(string traceId, HttpContext context, IMyelinStorage storage)
     {
         Principal principal = context.RequireMyelinPrincipal();
+        return TypedResults.Ok(await LoadTraceAsync(storage, principal.Tenant, traceId, context.RequestAborted).ConfigureAwait(false));
+    }
+
+    /// <summary>Loads every stored span of one trace of the tenant, ordered depth-first as a tree.</summary>
+    /// <exception cref="MyelinValidationException">The id is not 32 hex characters.</exception>
+    /// <exception cref="MyelinNotFoundException">The tenant has no span of that trace.</exception>
+    public static async Task<TraceDetailOutput> LoadTraceAsync(IMyelinStorage storage, TenantId tenant, string traceId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(traceId);
         if (traceId.Length != 32 || !traceId.All(char.IsAsciiHexDigit))
         {
             throw new MyelinValidationException("invalid_trace_id", $"'{traceId}' is not a trace id: use 32 hex characters.");
@@ -68,7 +87,7 @@ public static partial class TracesApi
         while (true)
         {
             IReadOnlyList<ExperienceRecord> page = await storage.Log.QueryAsync(
-                principal.Tenant, new LogQuery { TraceId = id, Kinds = [ExperienceKinds.Span], AfterOffset = after, Limit = 1000 }, context.RequestAborted)
+                tenant, new LogQuery { TraceId = id, Kinds = [ExperienceKinds.Span], AfterOffset = after, Limit = 1000 }, cancellationToken)
                 .ConfigureAwait(false);
             records.AddRange(page);
             if (page.Count < 1000)
@@ -89,11 +108,13 @@ public static partial class TracesApi
             throw new MyelinNotFoundException("trace_not_found", $"No spans of trace '{id}' are stored in this tenant.");
         }
 
-        return TypedResults.Ok(new TraceDetailOutput(id, BuildTree(records), truncated));
+        return new TraceDetailOutput(id, BuildTree(records), truncated);
     }
 
-    private static TraceQuery ParseQuery(IQueryCollection query)
+    /// <summary>Parses list filters from a query string (also used by the dashboard).</summary>
+    public static TraceQuery ParseQuery(IQueryCollection query)
     {
+        ArgumentNullException.ThrowIfNull(query);
         int limit = 50;
         if (query.TryGetValue("limit", out var limitText) && !int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit))
         {

@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+using Myelin.Hosting;
+using Myelin.Server;
+using Myelin.TestUtilities;
+
+namespace Myelin.EndToEnd;
+
+/// <summary>Sends GenAI spans over OTLP/HTTP like any OpenTelemetry SDK would, then reads them in the dashboard in Chromium.</summary>
+public sealed class TraceExplorerTests : IAsyncLifetime
+{
+    private const string AdminKey = "trace-explorer-admin-key-0123456789";
+    private static readonly DateTimeOffset s_start = new(2026, 5, 4, 9, 0, 0, TimeSpan.Zero);
+    private readonly TempDirectory _data = new("myelin-traces-e2e");
+    private WebApplication _app = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+    private string _baseUrl = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await MyelinServerHost.BuildAsync(
+            new MyelinOptions { DataDirectory = _data.Path, AdminKey = AdminKey }, ["http://127.0.0.1:0"], configure: b => b.Logging.ClearProviders());
+        await _app.StartAsync();
+        _baseUrl = _app.Urls.First();
+        (_playwright, _browser) = await Browser.LaunchAsync();
+
+        using var client = new HttpClient { BaseAddress = new Uri(_baseUrl) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        for (int turn = 0; turn < 3; turn++)
+        {
+            string session = turn < 2 ? "session-a" : "session-b";
+            using var body = new StringContent(Turn(turn, session), Encoding.UTF8, "application/json");
+            (await client.PostAsync("/v1/traces", body)).EnsureSuccessStatusCode();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _data.Dispose();
+    }
+
+    [Fact]
+    public async Task Traces_list_filter_tree_and_session_view_show_what_happened()
+    {
+        IPage page = await _browser.NewPageAsync();
+        await page.GotoAsync(_baseUrl + "/login");
+        await page.FillAsync("#key", AdminKey);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForSelectorAsync("[data-testid=version]");
+
+        await page.ClickAsync("nav >> text=Traces");
+        await page.WaitForSelectorAsync("[data-testid=traces]");
+        Assert.Equal(3, await page.Locator("[data-testid=traces] tbody tr").CountAsync());
+        string newest = await page.InnerTextAsync("[data-testid=traces] tbody tr:first-child");
+        Assert.Contains("invoke_agent planner", newest, StringComparison.Ordinal);
+        Assert.Contains("session-b", newest, StringComparison.Ordinal);
+
+        // Filter by session.
+        await page.FillAsync("input[name=sessionId]", "session-a");
+        await page.ClickAsync("button.primary");
+        await page.WaitForSelectorAsync("[data-testid=traces]");
+        Assert.Equal(2, await page.Locator("[data-testid=traces] tbody tr").CountAsync());
+
+        // One trace: the tree with tokens, cost, the failed tool call, and the captured conversation.
+        await page.ClickAsync("[data-testid=traces] tbody tr:first-child td:nth-child(2) a");
+        await page.WaitForSelectorAsync("[data-testid=spans]");
+        Assert.Equal(3, await page.Locator("[data-testid=spans] > tbody > tr").CountAsync());
+        Assert.Equal("120 / 30", (await page.InnerTextAsync("[data-testid=tokens] .value")).Trim());
+        Assert.Equal("1", (await page.InnerTextAsync("[data-testid=errors] .value")).Trim());
+        await page.ClickAsync("[data-testid=spans] summary:has-text('chat gpt-test')");
+        Assert.Contains("What is the weather in turn 1?", await page.InnerTextAsync("[data-testid=input]"), StringComparison.Ordinal);
+        Assert.Contains("Sunny in turn 1.", await page.InnerTextAsync("[data-testid=output]"), StringComparison.Ordinal);
+        await SaveScreenshotAsync(page, "dashboard-trace.png");
+
+        // The session view shows both turns in order.
+        await page.GotoAsync(_baseUrl + "/sessions/session-a");
+        Assert.Equal(2, await page.Locator("[data-testid=turns] > li").CountAsync());
+        string conversation = await page.InnerTextAsync("[data-testid=turns]");
+        Assert.True(
+            conversation.IndexOf("turn 0", StringComparison.Ordinal) < conversation.IndexOf("turn 1", StringComparison.Ordinal),
+            "turns must be in chronological order");
+
+        // Bad input is explained on the page.
+        await page.GotoAsync(_baseUrl + "/traces/not-a-trace-id");
+        Assert.Contains("is not a trace id", await page.InnerTextAsync("[role=alert]"), StringComparison.Ordinal);
+        await page.GotoAsync(_baseUrl + "/traces?limit=0");
+        Assert.Contains("'limit' must be between", await page.InnerTextAsync("[role=alert]"), StringComparison.Ordinal);
+    }
+
+    /// <summary>One agent turn as OTLP JSON: invoke_agent → chat (tokens, content) and a failed execute_tool.</summary>
+    private static string Turn(int turn, string session)
+    {
+        string traceId = (turn + 1).ToString("x32", CultureInfo.InvariantCulture);
+        string Span(int n) => ((turn * 10) + n + 1).ToString("x16", CultureInfo.InvariantCulture);
+        string Nanos(double ms) => ((s_start.AddMinutes(turn).ToUnixTimeMilliseconds() * 1_000_000L) + (long)(ms * 1_000_000)).ToString(CultureInfo.InvariantCulture);
+        string input = $$$"""[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"What is the weather in turn {{{turn}}}?\"}]}]""";
+        string output = $$$"""[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"Sunny in turn {{{turn}}}.\"}]}]""";
+        return $$$"""
+            {"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"agent-app"}}]},
+              "scopeSpans":[{"scope":{"name":"e2e"},"spans":[
+                {"traceId":"{{{traceId}}}","spanId":"{{{Span(0)}}}","name":"invoke_agent planner","kind":1,
+                 "startTimeUnixNano":"{{{Nanos(0)}}}","endTimeUnixNano":"{{{Nanos(900)}}}",
+                 "attributes":[{"key":"gen_ai.operation.name","value":{"stringValue":"invoke_agent"}},
+                               {"key":"gen_ai.conversation.id","value":{"stringValue":"{{{session}}}"}},
+                               {"key":"user.id","value":{"stringValue":"user-7"}}]},
+                {"traceId":"{{{traceId}}}","spanId":"{{{Span(1)}}}","parentSpanId":"{{{Span(0)}}}","name":"chat gpt-test","kind":3,
+                 "startTimeUnixNano":"{{{Nanos(50)}}}","endTimeUnixNano":"{{{Nanos(600)}}}",
+                 "attributes":[{"key":"gen_ai.operation.name","value":{"stringValue":"chat"}},
+                               {"key":"gen_ai.request.model","value":{"stringValue":"gpt-test"}},
+                               {"key":"gen_ai.conversation.id","value":{"stringValue":"{{{session}}}"}},
+                               {"key":"gen_ai.usage.input_tokens","value":{"intValue":"120"}},
+                               {"key":"gen_ai.usage.output_tokens","value":{"intValue":"30"}},
+                               {"key":"gen_ai.input.messages","value":{"stringValue":"{{{input}}}"}},
+                               {"key":"gen_ai.output.messages","value":{"stringValue":"{{{output}}}"}}]},
+                {"traceId":"{{{traceId}}}","spanId":"{{{Span(2)}}}","parentSpanId":"{{{Span(0)}}}","name":"execute_tool weather","kind":1,
+                 "startTimeUnixNano":"{{{Nanos(610)}}}","endTimeUnixNano":"{{{Nanos(880)}}}",
+                 "attributes":[{"key":"gen_ai.operation.name","value":{"stringValue":"execute_tool"}},
+                               {"key":"gen_ai.tool.name","value":{"stringValue":"weather"}}],
+                 "status":{"code":2,"message":"timeout"}}
+              ]}]}]}
+            """;
+    }
+
+    private static async Task SaveScreenshotAsync(IPage page, string name)
+    {
+        string directory = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(directory);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name), FullPage = true });
+    }
+}
