@@ -92,6 +92,7 @@ public static class MyelinServerHost
                 .RequireClaim(ApiKeyDefaults.TenantClaim, TenantId.Default.Value));
         builder.Services.AddTenantRateLimiting(options);
         builder.Services.AddTraceIndex(options.DataDirectory);
+        builder.Services.AddDatasets(options.DataDirectory);
         configure?.Invoke(builder);
 
         WebApplication app = builder.Build();
@@ -121,6 +122,7 @@ public static class MyelinServerHost
         app.MapTenantsApi();
         app.MapOtlpApi();
         app.MapTracesApi();
+        app.MapDatasetsApi();
         app.MapDashboard();
         return app;
     }

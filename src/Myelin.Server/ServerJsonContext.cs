@@ -25,4 +25,11 @@ namespace Myelin.Server;
 [JsonSerializable(typeof(CheckpointOutput))]
 [JsonSerializable(typeof(TraceListOutput))]
 [JsonSerializable(typeof(TraceDetailOutput))]
+[JsonSerializable(typeof(CreateDatasetRequest))]
+[JsonSerializable(typeof(DatasetOutput))]
+[JsonSerializable(typeof(DatasetOutput[]))]
+[JsonSerializable(typeof(DatasetDetailOutput))]
+[JsonSerializable(typeof(DatasetItemsOutput))]
+[JsonSerializable(typeof(DatasetVersionAddedOutput))]
+[JsonSerializable(typeof(DatasetDiffOutput))]
 public sealed partial class ServerJsonContext : JsonSerializerContext;

@@ -29,7 +29,7 @@ public static class DatasetJsonl
                 continue;
             }
 
-            items.Add(ReadLine(line, lineNumber));
+            items.Add(ReadLine(line, string.Create(CultureInfo.InvariantCulture, $"JSONL line {lineNumber}")));
             if (items.Count > DatasetCanonical.MaxItems)
             {
                 throw new MyelinValidationException("too_many_items", $"Line {lineNumber}: a dataset version holds at most {DatasetCanonical.MaxItems} items.");
@@ -52,7 +52,55 @@ public static class DatasetJsonl
         return builder.ToString();
     }
 
-    private static DatasetItem ReadLine(string line, int lineNumber)
+    /// <summary>Reads one item object; errors start with <paramref name="location"/> (e.g. <c>items[2]</c>) and name the field.</summary>
+    /// <exception cref="MyelinValidationException">The element is not a valid item.</exception>
+    public static DatasetItem ReadItem(JsonElement root, string location)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw Bad(location, null, "must be a JSON object");
+        }
+
+        string? id = null;
+        string? input = null;
+        string? expected = null;
+        List<string> context = [];
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (JsonProperty property in root.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "id":
+                    id = OptionalString(property, location);
+                    break;
+                case "input":
+                    input = OptionalString(property, location);
+                    break;
+                case "expectedOutput" or "expected_output" or "expected":
+                    expected = OptionalString(property, location);
+                    break;
+                case "context":
+                    context = ReadContext(property, location);
+                    break;
+                case "metadata":
+                    ReadMetadata(property, location, metadata);
+                    break;
+                default:
+                    throw Bad(location, property.Name, "is not a dataset field (use id, input, expectedOutput, context, metadata)");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(input))
+        {
+            throw Bad(location, "input", "is required and must be a non-blank string");
+        }
+
+        return new DatasetItem { Id = id, Input = input, ExpectedOutput = expected, Context = context, Metadata = metadata };
+    }
+
+    private static DatasetItem ReadLine(string line, string location)
     {
         JsonDocument doc;
         try
@@ -61,63 +109,23 @@ public static class DatasetJsonl
         }
         catch (JsonException e)
         {
-            throw Bad(lineNumber, null, $"is not valid JSON ({e.Message})");
+            throw Bad(location, null, $"is not valid JSON ({e.Message})");
         }
 
         using (doc)
         {
-            JsonElement root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw Bad(lineNumber, null, "must be a JSON object");
-            }
-
-            string? id = null;
-            string? input = null;
-            string? expected = null;
-            List<string> context = [];
-            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (JsonProperty property in root.EnumerateObject())
-            {
-                switch (property.Name)
-                {
-                    case "id":
-                        id = OptionalString(property, lineNumber);
-                        break;
-                    case "input":
-                        input = OptionalString(property, lineNumber);
-                        break;
-                    case "expectedOutput" or "expected_output" or "expected":
-                        expected = OptionalString(property, lineNumber);
-                        break;
-                    case "context":
-                        context = ReadContext(property, lineNumber);
-                        break;
-                    case "metadata":
-                        ReadMetadata(property, lineNumber, metadata);
-                        break;
-                    default:
-                        throw Bad(lineNumber, property.Name, "is not a dataset field (use id, input, expectedOutput, context, metadata)");
-                }
-            }
-
-            if (string.IsNullOrWhiteSpace(input))
-            {
-                throw Bad(lineNumber, "input", "is required and must be a non-blank string");
-            }
-
-            return new DatasetItem { Id = id, Input = input, ExpectedOutput = expected, Context = context, Metadata = metadata };
+            return ReadItem(doc.RootElement, location);
         }
     }
 
-    private static string? OptionalString(JsonProperty property, int lineNumber) => property.Value.ValueKind switch
+    private static string? OptionalString(JsonProperty property, string location) => property.Value.ValueKind switch
     {
         JsonValueKind.String => property.Value.GetString(),
         JsonValueKind.Null => null,
-        _ => throw Bad(lineNumber, property.Name, $"must be a string, got {Kind(property.Value)}"),
+        _ => throw Bad(location, property.Name, $"must be a string, got {Kind(property.Value)}"),
     };
 
-    private static List<string> ReadContext(JsonProperty property, int lineNumber)
+    private static List<string> ReadContext(JsonProperty property, string location)
     {
         switch (property.Value.ValueKind)
         {
@@ -132,7 +140,7 @@ public static class DatasetJsonl
                 {
                     if (passage.ValueKind != JsonValueKind.String)
                     {
-                        throw Bad(lineNumber, $"context[{index}]", $"must be a string, got {Kind(passage)}");
+                        throw Bad(location, $"context[{index}]", $"must be a string, got {Kind(passage)}");
                     }
 
                     passages.Add(passage.GetString()!);
@@ -141,11 +149,11 @@ public static class DatasetJsonl
 
                 return passages;
             default:
-                throw Bad(lineNumber, "context", $"must be a string or an array of strings, got {Kind(property.Value)}");
+                throw Bad(location, "context", $"must be a string or an array of strings, got {Kind(property.Value)}");
         }
     }
 
-    private static void ReadMetadata(JsonProperty property, int lineNumber, Dictionary<string, string> metadata)
+    private static void ReadMetadata(JsonProperty property, string location, Dictionary<string, string> metadata)
     {
         if (property.Value.ValueKind == JsonValueKind.Null)
         {
@@ -154,7 +162,7 @@ public static class DatasetJsonl
 
         if (property.Value.ValueKind != JsonValueKind.Object)
         {
-            throw Bad(lineNumber, "metadata", $"must be an object, got {Kind(property.Value)}");
+            throw Bad(location, "metadata", $"must be an object, got {Kind(property.Value)}");
         }
 
         foreach (JsonProperty entry in property.Value.EnumerateObject())
@@ -163,16 +171,13 @@ public static class DatasetJsonl
             {
                 JsonValueKind.String => entry.Value.GetString()!,
                 JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => entry.Value.GetRawText(),
-                _ => throw Bad(lineNumber, "metadata." + entry.Name, $"must be a string, number or boolean, got {Kind(entry.Value)}"),
+                _ => throw Bad(location, "metadata." + entry.Name, $"must be a string, number or boolean, got {Kind(entry.Value)}"),
             };
         }
     }
 
     private static string Kind(JsonElement value) => value.ValueKind.ToString().ToLowerInvariant();
 
-    private static MyelinValidationException Bad(int line, string? field, string problem) => new(
-        "invalid_dataset_file",
-        field is null
-            ? string.Create(CultureInfo.InvariantCulture, $"JSONL line {line}: {problem}.")
-            : string.Create(CultureInfo.InvariantCulture, $"JSONL line {line}, field '{field}': {problem}."));
+    private static MyelinValidationException Bad(string location, string? field, string problem) => new(
+        "invalid_dataset_file", field is null ? $"{location}: {problem}." : $"{location}, field '{field}': {problem}.");
 }
