@@ -64,6 +64,10 @@ public interface IMemoryStore
     Task<IReadOnlyList<MemoryItem>> GetNeighbourTurnsAsync(
         TenantId tenant, MemoryItem episode, int before, int after, CancellationToken cancellationToken = default);
 
+    /// <summary>The episodes stored for the given experience-log offsets (any user of the tenant).</summary>
+    Task<IReadOnlyList<MemoryItem>> FindEpisodesByOffsetAsync(
+        TenantId tenant, IReadOnlyList<long> offsets, CancellationToken cancellationToken = default);
+
     /// <summary>Counts one access of each item at <paramref name="at"/>.</summary>
     Task RecordAccessAsync(TenantId tenant, IReadOnlyList<string> ids, DateTimeOffset at, CancellationToken cancellationToken = default);
 

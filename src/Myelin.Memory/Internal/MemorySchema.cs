@@ -35,7 +35,7 @@ internal static class MemorySchema
         CREATE INDEX IF NOT EXISTS items_user ON items (tenant, user_id, valid_from);
         CREATE INDEX IF NOT EXISTS items_subject ON items (tenant, user_id, subject) WHERE subject IS NOT NULL;
         CREATE INDEX IF NOT EXISTS items_session ON items (tenant, user_id, session_id, seq) WHERE kind = 0;
-        CREATE INDEX IF NOT EXISTS items_log ON items (tenant, user_id, log_offset) WHERE log_offset IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS items_log ON items (tenant, log_offset) WHERE log_offset IS NOT NULL;
         CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5 (scope, terms, content = '', contentless_delete = 1);
         CREATE TABLE IF NOT EXISTS history (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -178,6 +178,24 @@ public sealed partial class SqliteMemoryStore
             cancellationToken);
     }
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<MemoryItem>> FindEpisodesByOffsetAsync(
+        TenantId tenant, IReadOnlyList<long> offsets, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(offsets);
+        return _db.ReadAsync<IReadOnlyList<MemoryItem>>(
+            c =>
+            {
+                using SqliteCommand select = c.CreateCommand();
+                select.CommandText = $"SELECT {MemorySchema.ItemColumns} FROM items " +
+                    "WHERE tenant = $tenant AND kind = 0 AND log_offset IN (SELECT value FROM json_each($offsets)) ORDER BY seq";
+                select.Parameters.AddWithValue("$tenant", tenant.Value);
+                select.Parameters.AddWithValue("$offsets", "[" + ItemRows.FormatOffsets(offsets) + "]");
+                return ItemRows.ReadAll(select, tenant);
+            },
+            cancellationToken);
+    }
+
     private static MemoryItem? Get(SqliteConnection c, TenantId tenant, string id)
     {
         using SqliteCommand select = c.CreateCommand();
