@@ -33,6 +33,7 @@ internal static class MemorySchema
             superseded_by TEXT,
             vector BLOB);
         CREATE INDEX IF NOT EXISTS items_user ON items (tenant, user_id, valid_from);
+        CREATE INDEX IF NOT EXISTS items_user_seq ON items (tenant, user_id, seq);
         CREATE INDEX IF NOT EXISTS items_subject ON items (tenant, user_id, subject) WHERE subject IS NOT NULL;
         CREATE INDEX IF NOT EXISTS items_session ON items (tenant, user_id, session_id, seq) WHERE kind = 0;
         CREATE INDEX IF NOT EXISTS items_log ON items (tenant, log_offset) WHERE log_offset IS NOT NULL;
