@@ -62,10 +62,10 @@ public sealed class ChatTemplate
     /// <param name="messages">The conversation.</param>
     /// <param name="addGenerationPrompt">End with the header of an assistant turn so the model answers.</param>
     /// <exception cref="ArgumentException">A role is not system, user or assistant, or Llama 2 gets turns out of order.</exception>
-    public string Render(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt = true)
+    public string Render(IReadOnlyList<ChatTurn> messages, bool addGenerationPrompt = true)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        foreach (ChatMessage message in messages)
+        foreach (ChatTurn message in messages)
         {
             if (message.Role is not ("system" or "user" or "assistant"))
             {
@@ -81,10 +81,10 @@ public sealed class ChatTemplate
         };
     }
 
-    private static string RenderChatMl(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt)
+    private static string RenderChatMl(IReadOnlyList<ChatTurn> messages, bool addGenerationPrompt)
     {
         var text = new StringBuilder();
-        foreach (ChatMessage m in messages)
+        foreach (ChatTurn m in messages)
         {
             text.Append("<|im_start|>").Append(m.Role).Append('\n').Append(m.Content).Append("<|im_end|>\n");
         }
@@ -97,10 +97,10 @@ public sealed class ChatTemplate
         return text.ToString();
     }
 
-    private static string RenderLlama3(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt)
+    private static string RenderLlama3(IReadOnlyList<ChatTurn> messages, bool addGenerationPrompt)
     {
         var text = new StringBuilder("<|begin_of_text|>");
-        foreach (ChatMessage m in messages)
+        foreach (ChatTurn m in messages)
         {
             text.Append("<|start_header_id|>").Append(m.Role).Append("<|end_header_id|>\n\n").Append(m.Content.Trim()).Append("<|eot_id|>");
         }
@@ -113,7 +113,7 @@ public sealed class ChatTemplate
         return text.ToString();
     }
 
-    private static string RenderLlama2(IReadOnlyList<ChatMessage> messages)
+    private static string RenderLlama2(IReadOnlyList<ChatTurn> messages)
     {
         var text = new StringBuilder();
         string? system = null;
@@ -126,7 +126,7 @@ public sealed class ChatTemplate
 
         for (int i = start; i < messages.Count; i++)
         {
-            ChatMessage m = messages[i];
+            ChatTurn m = messages[i];
             bool expectUser = (i - start) % 2 == 0;
             if ((m.Role == "user") != expectUser)
             {

@@ -53,39 +53,47 @@ public sealed partial class TokenizerVocabulary
     public void AddTo(GgufWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.AddMetadata(Prefix + "model", GgufValue.FromString(Model));
-        if (PreTokenizer is not null)
+        foreach ((string key, GgufValue value) in ToMetadata())
         {
-            writer.AddMetadata(Prefix + "pre", GgufValue.FromString(PreTokenizer));
-        }
-
-        writer.AddMetadata(Prefix + "tokens", GgufValue.FromArray<string>([.. Tokens]));
-        writer.AddMetadata(Prefix + "scores", GgufValue.FromArray<float>([.. Scores]));
-        writer.AddMetadata(Prefix + "token_type", GgufValue.FromArray<int>([.. Types.Select(t => (int)t)]));
-        if (Merges.Count > 0)
-        {
-            writer.AddMetadata(Prefix + "merges", GgufValue.FromArray<string>([.. Merges]));
-        }
-
-        AddId(writer, "bos_token_id", Special.Bos);
-        AddId(writer, "eos_token_id", Special.Eos);
-        AddId(writer, "unknown_token_id", Special.Unknown);
-        AddId(writer, "padding_token_id", Special.Padding);
-        AddId(writer, "eot_token_id", Special.EndOfTurn);
-        writer.AddMetadata(Prefix + "add_bos_token", GgufValue.FromBool(Special.AddBos));
-        writer.AddMetadata(Prefix + "add_eos_token", GgufValue.FromBool(Special.AddEos));
-        writer.AddMetadata(Prefix + "add_space_prefix", GgufValue.FromBool(Special.AddSpacePrefix));
-        if (ChatTemplate is not null)
-        {
-            writer.AddMetadata(ChatTemplateKey, GgufValue.FromString(ChatTemplate));
+            writer.AddMetadata(key, value);
         }
     }
 
-    private static void AddId(GgufWriter writer, string key, int? id)
+    /// <summary>The <c>tokenizer.*</c> metadata entries that describe this vocabulary, in a stable order.</summary>
+    public IEnumerable<KeyValuePair<string, GgufValue>> ToMetadata()
     {
-        if (id is { } value)
+        yield return new(Prefix + "model", GgufValue.FromString(Model));
+        if (PreTokenizer is not null)
         {
-            writer.AddMetadata(Prefix + key, GgufValue.FromUInt32((uint)value));
+            yield return new(Prefix + "pre", GgufValue.FromString(PreTokenizer));
+        }
+
+        yield return new(Prefix + "tokens", GgufValue.FromArray<string>([.. Tokens]));
+        yield return new(Prefix + "scores", GgufValue.FromArray<float>([.. Scores]));
+        yield return new(Prefix + "token_type", GgufValue.FromArray<int>([.. Types.Select(t => (int)t)]));
+        if (Merges.Count > 0)
+        {
+            yield return new(Prefix + "merges", GgufValue.FromArray<string>([.. Merges]));
+        }
+
+        foreach ((string name, int? id) in new[]
+        {
+            ("bos_token_id", Special.Bos), ("eos_token_id", Special.Eos), ("unknown_token_id", Special.Unknown),
+            ("padding_token_id", Special.Padding), ("eot_token_id", Special.EndOfTurn),
+        })
+        {
+            if (id is { } value)
+            {
+                yield return new(Prefix + name, GgufValue.FromUInt32((uint)value));
+            }
+        }
+
+        yield return new(Prefix + "add_bos_token", GgufValue.FromBool(Special.AddBos));
+        yield return new(Prefix + "add_eos_token", GgufValue.FromBool(Special.AddEos));
+        yield return new(Prefix + "add_space_prefix", GgufValue.FromBool(Special.AddSpacePrefix));
+        if (ChatTemplate is not null)
+        {
+            yield return new(ChatTemplateKey, GgufValue.FromString(ChatTemplate));
         }
     }
 

@@ -81,7 +81,7 @@ public sealed class BytePairTokenizerTests
 
         ChatTemplate template = ChatTemplate.Detect(tokenizer.Vocabulary.ChatTemplate);
         Assert.Equal(family, template.Kind);
-        string prompt = template.Render([new ChatMessage("system", "Be brief."), new ChatMessage("user", "Hi there")]);
+        string prompt = template.Render([new ChatTurn("system", "Be brief."), new ChatTurn("user", "Hi there")]);
         IReadOnlyList<int> ids = tokenizer.Encode(prompt, addSpecial: false, parseSpecial: true);
         int marker = family == ChatTemplateKind.ChatMl ? IdOf(tokenizer, "<|im_start|>") : IdOf(tokenizer, "<|start_header_id|>");
         Assert.Equal(3, ids.Count(id => id == marker));

@@ -7,7 +7,7 @@ public sealed class ChatTemplateTests
     [Fact]
     public void Families_render_their_canonical_prompts()
     {
-        ChatMessage[] conversation = [new("system", "S"), new("user", "U1"), new("assistant", "A1"), new("user", "U2")];
+        ChatTurn[] conversation = [new("system", "S"), new("user", "U1"), new("assistant", "A1"), new("user", "U2")];
         Assert.Equal(
             "<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nU1<|im_end|>\n<|im_start|>assistant\nA1<|im_end|>\n<|im_start|>user\nU2<|im_end|>\n<|im_start|>assistant\n",
             ChatTemplate.Of(ChatTemplateKind.ChatMl).Render(conversation));
@@ -33,7 +33,7 @@ public sealed class ChatTemplateTests
     {
         Assert.Contains("Unknown chat template", Assert.Throws<ModelFormatException>(() => ChatTemplate.Detect("{{ messages | tojson }}")).Message, StringComparison.Ordinal);
         Assert.Contains("no 'tokenizer.chat_template'", Assert.Throws<ModelFormatException>(() => ChatTemplate.Detect(null)).Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => ChatTemplate.Of(ChatTemplateKind.ChatMl).Render([new ChatMessage("robot", "x")]));
-        Assert.Throws<ArgumentException>(() => ChatTemplate.Of(ChatTemplateKind.Llama2).Render([new ChatMessage("assistant", "x")]));
+        Assert.Throws<ArgumentException>(() => ChatTemplate.Of(ChatTemplateKind.ChatMl).Render([new ChatTurn("robot", "x")]));
+        Assert.Throws<ArgumentException>(() => ChatTemplate.Of(ChatTemplateKind.Llama2).Render([new ChatTurn("assistant", "x")]));
     }
 }

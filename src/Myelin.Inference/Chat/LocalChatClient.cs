@@ -1,0 +1,301 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.Extensions.AI;
+using Myelin.Inference.Caching;
+using Myelin.Inference.Sampling;
+using Myelin.Models.Tokenization;
+using AiChatMessage = Microsoft.Extensions.AI.ChatMessage;
+using PromptMessage = Myelin.Models.Tokenization.ChatTurn;
+
+namespace Myelin.Inference.Chat;
+
+/// <summary>
+/// An <see cref="IChatClient"/> over the local engine: renders the conversation with the model's chat template, reuses the
+/// longest cached prompt prefix (per tenant), prefills the rest and samples tokens, streaming text as it is decoded.
+/// </summary>
+/// <remarks>
+/// Thread-safe: requests are served one at a time (the engine's batching scheduler is not wired in here yet), so
+/// concurrent callers queue. The tenant for cache isolation is taken from <c>ChatOptions.AdditionalProperties["myelin.tenant"]</c>,
+/// which only trusted server code should set. The client owns the model and disposes it.
+/// </remarks>
+public sealed partial class LocalChatClient : IChatClient
+{
+    /// <summary>The additional-properties key naming the cache tenant.</summary>
+    public const string TenantProperty = "myelin.tenant";
+
+    private readonly InferenceModel _model;
+    private readonly Tokenizer _tokenizer;
+    private readonly ChatTemplate _template;
+    private readonly LocalChatClientOptions _options;
+    private readonly RadixPrefixCache? _cache;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly float[] _logits;
+    private readonly int _contextLength;
+
+    /// <summary>Creates a client over a loaded model and its tokenizer.</summary>
+    public LocalChatClient(InferenceModel model, Tokenizer tokenizer, ChatTemplate template, string modelId, LocalChatClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentException.ThrowIfNullOrEmpty(modelId);
+        if (tokenizer.VocabularySize != model.Shape.VocabSize)
+        {
+            throw new ArgumentException($"The tokenizer has {tokenizer.VocabularySize} tokens but the model expects {model.Shape.VocabSize}.", nameof(tokenizer));
+        }
+
+        _model = model;
+        _tokenizer = tokenizer;
+        _template = template;
+        _options = options ?? new LocalChatClientOptions();
+        _contextLength = Math.Min(_options.ContextLength ?? model.Shape.ContextLength, model.Shape.ContextLength);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_contextLength, 2, nameof(options));
+        _logits = new float[model.Shape.VocabSize];
+        if (_options.CacheBlocks > 0)
+        {
+            KvSequence probe = model.CreateSequence(1);
+            _cache = new RadixPrefixCache(new KvBlockPool(_options.CacheBlocks, _options.CacheBlockTokens, probe.LayerCount, probe.KvDim));
+        }
+
+        Metadata = new ChatClientMetadata("myelin", null, modelId);
+    }
+
+    /// <summary>What this client serves.</summary>
+    public ChatClientMetadata Metadata { get; }
+
+    /// <summary>Prompt tokens looked up in, and found in, the prefix cache since start.</summary>
+    public (long Queried, long Hit) CacheCounters => _cache is null ? (0, 0) : (_cache.QueryTokens, _cache.HitTokens);
+
+    /// <summary>Opens a GGUF file and builds the client from its weights, tokenizer and chat template.</summary>
+    /// <exception cref="Myelin.Models.Formats.ModelFormatException">The file, its tokenizer or its chat template is unusable.</exception>
+    public static LocalChatClient Open(string path, LocalChatClientOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        InferenceModel model = InferenceModel.Open(path);
+        try
+        {
+            TokenizerVocabulary vocabulary = TokenizerVocabulary.FromGguf(model.File);
+            string name = model.File.TryGetMetadata("general.name", out var value) ? value.AsString() : Path.GetFileNameWithoutExtension(path);
+            return new LocalChatClient(model, Tokenizer.Create(vocabulary), ChatTemplate.Detect(vocabulary.ChatTemplate), name, options);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<AiChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (ChatResponseUpdate update in GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
+        {
+            updates.Add(update);
+        }
+
+        return updates.ToChatResponse();
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<AiChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        int[] prompt = [.. _tokenizer.Encode(Render(messages), addSpecial: false, parseSpecial: true)];
+        int maxTokens = options?.MaxOutputTokens ?? _options.DefaultMaxTokens;
+        if (prompt.Length == 0)
+        {
+            throw new ArgumentException("The conversation renders to an empty prompt.", nameof(messages));
+        }
+
+        if (prompt.Length + 1 > _contextLength)
+        {
+            throw new ArgumentException(
+                $"The prompt is {prompt.Length} tokens; this model's context holds {_contextLength}. Shorten the conversation.", nameof(messages));
+        }
+
+        SamplingOptions sampling = ToSampling(options, Math.Min(maxTokens, _contextLength - prompt.Length));
+        sampling.Validate(_model.Shape.VocabSize);
+        string[] stopStrings = [.. options?.StopSequences ?? []];
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            string responseId = Guid.NewGuid().ToString("N");
+            var generation = new Generation(this, prompt, sampling, TenantOf(options));
+            int cached = await Task.Run(generation.Prefill, cancellationToken).ConfigureAwait(false);
+            var decoder = new TokenStreamDecoder(_tokenizer);
+            var text = new StringBuilder();
+            int emitted = 0;
+            ChatFinishReason finish = ChatFinishReason.Length;
+            bool stoppedByString = false;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                (int token, StopReason stop) = await Task.Run(generation.Next, cancellationToken).ConfigureAwait(false);
+                if (stop == StopReason.StopToken)
+                {
+                    finish = ChatFinishReason.Stop;
+                    break;
+                }
+
+                text.Append(decoder.Push(token));
+                if (FindStop(text, stopStrings, emitted) is { } cut)
+                {
+                    if (cut > emitted)
+                    {
+                        yield return Update(responseId, text.ToString(emitted, cut - emitted));
+                    }
+
+                    finish = ChatFinishReason.Stop;
+                    stoppedByString = true;
+                    break;
+                }
+
+                // Hold back a tail that could still grow into a stop string.
+                int safe = text.Length - LongestPartialStop(text, stopStrings);
+                if (safe > emitted)
+                {
+                    yield return Update(responseId, text.ToString(emitted, safe - emitted));
+                    emitted = safe;
+                }
+
+                if (stop == StopReason.MaxTokens)
+                {
+                    break;
+                }
+            }
+
+            if (!stoppedByString)
+            {
+                text.Append(decoder.Flush());
+                if (text.Length > emitted)
+                {
+                    yield return Update(responseId, text.ToString(emitted, text.Length - emitted));
+                }
+            }
+
+            generation.StoreInCache();
+            yield return new ChatResponseUpdate
+            {
+                ResponseId = responseId,
+                Role = ChatRole.Assistant,
+                ModelId = Metadata.DefaultModelId,
+                FinishReason = finish,
+                Contents =
+                [
+                    new UsageContent(new UsageDetails
+                    {
+                        InputTokenCount = prompt.Length,
+                        OutputTokenCount = generation.Generated,
+                        TotalTokenCount = prompt.Length + generation.Generated,
+                        CachedInputTokenCount = cached,
+                    }),
+                ],
+            };
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(ChatClientMetadata) ? Metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : serviceType == typeof(InferenceModel) ? _model
+            : serviceType == typeof(Tokenizer) ? _tokenizer
+            : null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _model.Dispose();
+        _gate.Dispose();
+    }
+
+    private string Render(IEnumerable<AiChatMessage> messages)
+    {
+        var prompt = new List<PromptMessage>();
+        foreach (AiChatMessage message in messages)
+        {
+            string role = message.Role == ChatRole.System ? "system"
+                : message.Role == ChatRole.User ? "user"
+                : message.Role == ChatRole.Assistant ? "assistant"
+                : throw new ArgumentException($"Role '{message.Role}' is not supported by the local engine (system, user, assistant).", nameof(messages));
+            prompt.Add(new PromptMessage(role, message.Text));
+        }
+
+        return _template.Render(prompt, addGenerationPrompt: true);
+    }
+
+    private SamplingOptions ToSampling(ChatOptions? options, int maxTokens) => new()
+    {
+        Temperature = options?.Temperature ?? 0.7f,
+        TopP = options?.TopP ?? 1f,
+        TopK = options?.TopK ?? 0,
+        PresencePenalty = options?.PresencePenalty ?? 0f,
+        FrequencyPenalty = options?.FrequencyPenalty ?? 0f,
+        Seed = options?.Seed is { } seed ? unchecked((ulong)seed) : null,
+        MaxTokens = Math.Max(maxTokens, 1),
+        StopTokens = [.. new[] { _tokenizer.Special.Eos, _tokenizer.Special.EndOfTurn }.OfType<int>().Distinct()],
+    };
+
+    private static CacheTenant TenantOf(ChatOptions? options) =>
+        options?.AdditionalProperties?.TryGetValue(TenantProperty, out object? value) == true && value is string { Length: > 0 } tenant
+            ? new CacheTenant(tenant)
+            : CacheTenant.Default;
+
+    private ChatResponseUpdate Update(string responseId, string text) => new(ChatRole.Assistant, text)
+    {
+        ResponseId = responseId,
+        ModelId = Metadata.DefaultModelId,
+    };
+
+    /// <summary>Where the text must end because a stop string appears past <paramref name="from"/>, or null.</summary>
+    private static int? FindStop(StringBuilder text, string[] stops, int from)
+    {
+        if (stops.Length == 0)
+        {
+            return null;
+        }
+
+        string s = text.ToString();
+        int best = -1;
+        foreach (string stop in stops)
+        {
+            int at = s.IndexOf(stop, Math.Max(0, from - stop.Length + 1), StringComparison.Ordinal);
+            if (at >= 0 && (best < 0 || at < best))
+            {
+                best = at;
+            }
+        }
+
+        return best < 0 ? null : best;
+    }
+
+    private static int LongestPartialStop(StringBuilder text, string[] stops)
+    {
+        int longest = 0;
+        foreach (string stop in stops)
+        {
+            for (int n = Math.Min(stop.Length - 1, text.Length); n > longest; n--)
+            {
+                if (text.ToString(text.Length - n, n) == stop[..n])
+                {
+                    longest = n;
+                    break;
+                }
+            }
+        }
+
+        return longest;
+    }
+}

@@ -1,0 +1,20 @@
+namespace Myelin.Inference.Chat;
+
+/// <summary>Settings of a <see cref="LocalChatClient"/>.</summary>
+public sealed class LocalChatClientOptions
+{
+    /// <summary>Longest prompt plus completion, in tokens; defaults to the model's context length.</summary>
+    public int? ContextLength { get; set; }
+
+    /// <summary>Completion length when the request names none.</summary>
+    public int DefaultMaxTokens { get; set; } = 256;
+
+    /// <summary>Tokens per KV block of the prefix cache.</summary>
+    public int CacheBlockTokens { get; set; } = 16;
+
+    /// <summary>Blocks in the prefix cache (0 turns prefix reuse off).</summary>
+    public int CacheBlocks { get; set; } = 512;
+
+    /// <summary>Prompt tokens computed per forward pass while prefilling.</summary>
+    public int PrefillChunk { get; set; } = 256;
+}
