@@ -13,7 +13,8 @@ internal static class CliRunner
     {
         try
         {
-            return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+            // Known failures become one-line messages here; anything else is a bug and keeps its stack trace.
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
         }
         catch (Exception ex) when (Describe(ex) is { } message)
         {
@@ -26,6 +27,7 @@ internal static class CliRunner
     public static string? Describe(Exception exception) => exception switch
     {
         MyelinException e => e.Message,
+        Myelin.Models.Formats.ModelFormatException e => e.Message,
         IOException e => e.Message,
         UnauthorizedAccessException e => e.Message,
         InvalidOperationException e when e.InnerException is IOException io => io.Message,

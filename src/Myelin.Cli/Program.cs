@@ -5,6 +5,8 @@ using Myelin.Cli.Commands;
 var root = new RootCommand("Myelin: serve models, remember, evaluate and learn from every interaction.")
 {
     ServeCommand.Create(),
+    ChatCommand.Create(),
+    ModelCommand.Create(),
 };
 
 return await CliRunner.InvokeAsync(root, args);
