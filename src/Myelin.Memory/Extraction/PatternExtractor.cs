@@ -10,7 +10,7 @@ namespace Myelin.Memory.Extraction;
 /// turn's timestamp.</summary>
 /// <remarks>
 /// Only the user's own turns are read (an assistant's words are not facts about the user). Each slot-like statement
-/// gets a subject (<c>location.home</c>, <c>opinion.jazz</c>, <c>relation.sister.mia</c>) so consolidation can tell a
+/// gets a subject (<c>location.home</c>, <c>work.job</c>, <c>opinion.jazz</c>, <c>relation.sister.mia</c>) so consolidation can tell a
 /// restatement from a contradiction. Deterministic and thread-safe.
 /// </remarks>
 public sealed class PatternExtractor : IMemoryExtractor
@@ -73,7 +73,7 @@ public sealed class PatternExtractor : IMemoryExtractor
 
         foreach (Match m in ExtractionPatterns.Role().Matches(sentence))
         {
-            Add(MemoryKind.Fact, $"{who} works as {V(m)}", "work.role", V(m), 0.8f, since);
+            Add(MemoryKind.Fact, $"{who} works as {V(m)}", "work.job", V(m), 0.8f, since);
         }
 
         foreach (Match m in ExtractionPatterns.Favourite().Matches(sentence))

@@ -9,6 +9,8 @@ internal static partial class ExtractionPatterns
     private const string Clause = @"(?<v>[\p{L}\p{N}][\p{L}\p{N}'&\- ]{0,60}?)(?=\s*(?:[.,!?;:()]|$|\d{1,3} (?:day|week|month|year)s? ago|\b(?:and|but|because|since|so|now|these days|nowadays|anymore|for|from|next|last|this|on|in|at|with|tomorrow|today|yesterday)\b))";
     private const string Name = @"(?-i:(?<v>\p{Lu}[\p{L}'\-]+(?: \p{Lu}[\p{L}'\-]+)?))";
     private const string I = @"\bi(?:'ve| have| had)?(?: (?:just|recently|finally|now|actually|also|still|really))*";
+    private const string IOrWe = @"\b(?:i|we)(?:'ve| have| had)?(?: (?:just|recently|finally|now|actually|also|still|really))*";
+    private const string IOrWeAre = @"\b(?:i'm|i am|we're|we are)(?: (?:just|now|actually|also|still|currently))*";
     private const string IAm = @"\bi(?:'m| am)(?: (?:just|now|actually|also|still|currently))*";
 
     internal const string SingleRelations = "wife|husband|partner|boyfriend|girlfriend|fiancee?|mother|mom|mum|father|dad|boss|manager";
@@ -21,13 +23,15 @@ internal static partial class ExtractionPatterns
     public static partial Regex Age();
 
     [GeneratedRegex(
-        I + @" (?:live|lives|living|moved|relocated|settled)(?: back)? (?:in|to) " + Clause + "|" + IAm + @" (?:living|based) in " + Clause,
+        IOrWe + @" (?:live|lives|living|moved|relocated|settled)(?: back| down)? (?:in|to) " + Clause + "|" + IOrWeAre +
+        @" (?:living|based) in " + Clause,
         RegexOptions.IgnoreCase)]
     public static partial Regex Home();
 
     [GeneratedRegex(
         I + @" (?:work|working|started working|started a new job|took a job|got a job) (?:at|for) " + Clause + "|" +
-        I + @" joined " + Clause + "|" + IAm + @" (?:working|employed) (?:at|for|by) " + Clause,
+        I + @" joined " + Clause + "|" + IAm + @" (?:working|employed) (?:at|for|by) " + Clause + "|" +
+        @"\b(?:i )?(?:got|accepted|took) (?:an?|the) (?:job )?offer (?:from|at) " + Clause,
         RegexOptions.IgnoreCase)]
     public static partial Regex Employer();
 

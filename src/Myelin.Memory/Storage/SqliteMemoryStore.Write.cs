@@ -195,7 +195,7 @@ public sealed partial class SqliteMemoryStore
         fts.CommandText = "INSERT INTO items_fts (rowid, scope, terms) VALUES ($seq, $scope, $terms)";
         fts.Parameters.AddWithValue("$seq", seq);
         fts.Parameters.AddWithValue("$scope", ItemRows.ScopeToken(scope.Tenant, scope.UserId));
-        fts.Parameters.AddWithValue("$terms", string.Join(' ', TextAnalyzer.Default.AnalyzeTurn(item.Text, item.Speaker)));
+        fts.Parameters.AddWithValue("$terms", IndexTerms(item));
         fts.ExecuteNonQuery();
 
         return new MemoryItem
@@ -214,6 +214,20 @@ public sealed partial class SqliteMemoryStore
             Importance = item.Importance,
             Supersedes = supersedes,
         };
+    }
+
+    // The subject's words (location.home -> location, home) are indexed with the text, so "where is her home" finds
+    // "Alice lives in Porto" through its slot name.
+    private static string IndexTerms(NewMemoryItem item)
+    {
+        IReadOnlyList<string> terms = TextAnalyzer.Default.AnalyzeTurn(item.Text, item.Speaker);
+        if (item.Subject is null)
+        {
+            return string.Join(' ', terms);
+        }
+
+        IReadOnlyList<string> subject = TextAnalyzer.Default.Analyze(item.Subject.Replace('.', ' ').Replace('_', ' '));
+        return string.Join(' ', terms.Concat(subject));
     }
 
     private static void AddHistory(

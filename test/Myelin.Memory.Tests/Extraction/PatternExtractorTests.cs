@@ -22,7 +22,7 @@ public sealed class PatternExtractorTests
         Assert.Contains(found, m => m.Subject == "identity.name" && m.Value == "Alice Moreau");
         Assert.Contains(found, m => m.Subject == "location.home" && m.Value == "Lyon" && m.Text == "Alice lives in Lyon");
         Assert.Contains(found, m => m.Subject == "work.employer" && m.Value == "Renault");
-        Assert.Contains(found, m => m.Subject == "work.role" && m.Value == "data analyst");
+        Assert.Contains(found, m => m.Subject == "work.job" && m.Value == "data analyst");
         Assert.All(found, m => Assert.Equal(42, m.SourceOffset));
     }
 
