@@ -16,6 +16,9 @@ public sealed class MyelinOptions
     /// <summary>Largest request body accepted, in bytes. Default 16 MiB.</summary>
     public long MaxRequestBodyBytes { get; set; } = 16L << 20;
 
+    /// <summary>GGUF model files the server loads and serves on its OpenAI-compatible API (<c>--model</c>, repeatable).</summary>
+    public IList<string> ModelPaths { get; } = [];
+
     /// <summary>Requests per second each tenant may make on average.</summary>
     public int RateLimitPerSecond { get; set; } = 500;
 

@@ -36,6 +36,14 @@ public sealed class MyelinOptionsValidator : IValidateOptions<MyelinOptions>
             failures.Add("RateLimitPerSecond and RateLimitBurst must be at least 1.");
         }
 
+        foreach (string path in options.ModelPaths)
+        {
+            if (!File.Exists(path))
+            {
+                failures.Add($"Model file '{path}' does not exist (--model).");
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -7,6 +7,7 @@ using Myelin.Server.Auth;
 using Myelin.Server.Dashboard;
 using Myelin.Server.Endpoints;
 using Myelin.Server.Http;
+using Myelin.Server.OpenAi;
 
 namespace Myelin.Server;
 
@@ -46,7 +47,16 @@ public static class MyelinServerHost
                 announce?.Invoke(newKey);
             }
 
-            return Build(options, urls, storage, configure);
+            ModelCatalog models = ModelCatalog.Open(options.ModelPaths);
+            try
+            {
+                return Build(options, urls, storage, models, configure);
+            }
+            catch
+            {
+                models.Dispose();
+                throw;
+            }
         }
         catch
         {
@@ -55,7 +65,8 @@ public static class MyelinServerHost
         }
     }
 
-    private static WebApplication Build(MyelinOptions options, IReadOnlyList<string> urls, IMyelinStorage storage, Action<WebApplicationBuilder>? configure)
+    private static WebApplication Build(
+        MyelinOptions options, IReadOnlyList<string> urls, IMyelinStorage storage, ModelCatalog models, Action<WebApplicationBuilder>? configure)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(MyelinServerHost).Assembly.GetName().Name });
         builder.WebHost.UseUrls([.. urls]);
@@ -73,6 +84,7 @@ public static class MyelinServerHost
         // Registered through a factory so the container owns it: disposing the app (RunAsync does) closes the storage
         // after the server has drained in-flight requests.
         builder.Services.AddSingleton<IMyelinStorage>(_ => storage);
+        builder.Services.AddSingleton(_ => models);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new ServerInfo(TimeProvider.System.GetUtcNow(), TimeProvider.System));
@@ -123,6 +135,7 @@ public static class MyelinServerHost
         app.MapOtlpApi();
         app.MapTracesApi();
         app.MapDatasetsApi();
+        app.MapOpenAiApi();
         app.MapDashboard();
         return app;
     }

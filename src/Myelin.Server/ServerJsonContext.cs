@@ -8,6 +8,7 @@ namespace Myelin.Server;
 /// <summary>Source-generated JSON metadata for everything the server reads and writes.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(Myelin.Server.Http.OpenAiError))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(AuditPayload))]
 [JsonSerializable(typeof(LogRecordInput[]))]

@@ -28,13 +28,17 @@ internal static class ServeCommand
         {
             Description = "Use PostgreSQL at this connection string instead of the embedded SQLite store.",
         };
-        var command = new Command("serve", "Start the Myelin server and dashboard.") { data, urls, postgres };
+        var models = new Option<string[]>("--model")
+        {
+            Description = "A GGUF model to serve on the OpenAI-compatible API (/v1/chat/completions); repeatable.",
+        };
+        var command = new Command("serve", "Start the Myelin server and dashboard.") { data, urls, postgres, models };
         command.SetAction((result, cancellationToken) => RunAsync(
-            result.GetValue(data)!, result.GetValue(urls)!, result.GetValue(postgres), cancellationToken));
+            result.GetValue(data)!, result.GetValue(urls)!, result.GetValue(postgres), result.GetValue(models) ?? [], cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string data, string[] urls, string? postgres, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string data, string[] urls, string? postgres, string[] models, CancellationToken cancellationToken)
     {
         string[] addresses = [.. urls.SelectMany(u => u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
         foreach (string address in addresses)
@@ -51,6 +55,11 @@ internal static class ServeCommand
             PostgresConnectionString = postgres,
             AdminKey = Environment.GetEnvironmentVariable("MYELIN_ADMIN_KEY") is { Length: > 0 } key ? key : null,
         };
+        foreach (string model in models)
+        {
+            options.ModelPaths.Add(model);
+        }
+
 
         await using WebApplication app = await MyelinServerHost.BuildAsync(options, addresses, AnnounceKey, cancellationToken: cancellationToken)
             .ConfigureAwait(false);

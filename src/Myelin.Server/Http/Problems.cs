@@ -25,6 +25,12 @@ public static class Problems
         context.Response.StatusCode = status;
         context.Response.ContentType = ContentType;
         ProblemDetails problem = Create(status, code, detail, context.Request.Path);
+        if (context.Request.Path.StartsWithSegments("/v1/chat") || context.Request.Path.StartsWithSegments("/v1/models"))
+        {
+            // OpenAI SDKs read errors from an "error" object; the problem document carries one for them.
+            problem.Extensions["error"] = new OpenAiError(detail, OpenAiErrorType(status), code);
+        }
+
         await JsonSerializer.SerializeAsync(context.Response.Body, problem, ServerJsonContext.Default.ProblemDetails, context.RequestAborted)
             .ConfigureAwait(false);
     }
@@ -44,6 +50,16 @@ public static class Problems
         return problem;
     }
 
+    private static string OpenAiErrorType(int status) => status switch
+    {
+        401 => "authentication_error",
+        403 => "permission_error",
+        404 => "not_found_error",
+        429 => "rate_limit_error",
+        < 500 => "invalid_request_error",
+        _ => "server_error",
+    };
+
     private static string TitleFor(int status) => status switch
     {
         400 => "Bad request",
@@ -58,3 +74,9 @@ public static class Problems
         _ => "Error",
     };
 }
+
+/// <summary>The <c>error</c> object OpenAI clients expect inside an error response.</summary>
+/// <param name="Message">What went wrong.</param>
+/// <param name="Type">OpenAI's error category.</param>
+/// <param name="Code">Myelin's stable error code.</param>
+public sealed record OpenAiError(string Message, string Type, string Code);

@@ -1,0 +1,228 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Myelin.Core;
+using Myelin.Inference.Chat;
+using Myelin.Server.Auth;
+
+namespace Myelin.Server.OpenAi;
+
+/// <summary>
+/// The OpenAI-compatible API over the served models: <c>GET /v1/models</c> and <c>POST /v1/chat/completions</c>
+/// (JSON or server-sent events), with <c>usage.prompt_tokens_details.cached_tokens</c> from the prefix cache.
+/// </summary>
+public static class OpenAiApi
+{
+    /// <summary>Maps the endpoints. Any valid key may call them; the key's tenant isolates its prefix cache.</summary>
+    public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder routes)
+    {
+        RouteGroupBuilder group = routes.MapGroup("/v1").WithTags("OpenAI-compatible").RequireAuthorization(ApiKeyDefaults.ReaderPolicy);
+        group.MapGet("/models", Models).WithSummary("The models this server serves.");
+        group.MapPost("/chat/completions", ChatCompletionsAsync)
+            .Accepts<JsonElement>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Chat completion, streamed as server-sent events when 'stream' is true.");
+        return routes;
+    }
+
+    private static IResult Models(ModelCatalog catalog) => Results.Stream(
+        stream => WriteJsonAsync(stream, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("object", "list");
+            w.WriteStartArray("data");
+            foreach (string id in catalog.Ids)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", id);
+                w.WriteString("object", "model");
+                w.WriteNumber("created", catalog.CreatedAt.ToUnixTimeSeconds());
+                w.WriteString("owned_by", "myelin");
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }),
+        "application/json");
+
+    private static async Task ChatCompletionsAsync(HttpContext context, ModelCatalog catalog)
+    {
+        Principal caller = context.RequireMyelinPrincipal();
+        ChatCompletionRequest request;
+        try
+        {
+            using JsonDocument body = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted).ConfigureAwait(false);
+            request = ChatCompletionRequest.Parse(body.RootElement);
+        }
+        catch (JsonException ex)
+        {
+            throw new MyelinValidationException("invalid_json", "The request body is not valid JSON: " + ex.Message);
+        }
+
+        IChatClient client = catalog.Get(request.Model);
+        request.Options.AdditionalProperties = new AdditionalPropertiesDictionary { [LocalChatClient.TenantProperty] = caller.Tenant.Value };
+        string id = "chatcmpl-" + Guid.NewGuid().ToString("N");
+        long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        IAsyncEnumerator<ChatResponseUpdate> updates = client.GetStreamingResponseAsync(request.Messages, request.Options, context.RequestAborted)
+            .GetAsyncEnumerator(context.RequestAborted);
+        await using (updates.ConfigureAwait(false))
+        {
+            bool any;
+            try
+            {
+                // The engine validates (prompt length, sampling parameters) before its first update: fail as a 400 before any byte is sent.
+                any = await updates.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new MyelinValidationException("invalid_request", ex.Message);
+            }
+
+            if (request.Stream)
+            {
+                await StreamAsync(context, request, updates, any, id, created).ConfigureAwait(false);
+                return;
+            }
+
+            var text = new System.Text.StringBuilder();
+            UsageDetails? usage = null;
+            ChatFinishReason? finish = null;
+            for (bool more = any; more; more = await updates.MoveNextAsync().ConfigureAwait(false))
+            {
+                text.Append(updates.Current.Text);
+                usage = updates.Current.Contents.OfType<UsageContent>().FirstOrDefault()?.Details ?? usage;
+                finish = updates.Current.FinishReason ?? finish;
+            }
+
+            context.Response.ContentType = "application/json";
+            await WriteJsonAsync(context.Response.Body, w =>
+            {
+                Header(w, id, "chat.completion", created, request.Model);
+                w.WriteStartArray("choices");
+                w.WriteStartObject();
+                w.WriteNumber("index", 0);
+                w.WriteStartObject("message");
+                w.WriteString("role", "assistant");
+                w.WriteString("content", text.ToString());
+                w.WriteEndObject();
+                w.WriteString("finish_reason", FinishName(finish));
+                w.WriteEndObject();
+                w.WriteEndArray();
+                Usage(w, usage);
+                w.WriteEndObject();
+            }).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task StreamAsync(
+        HttpContext context, ChatCompletionRequest request, IAsyncEnumerator<ChatResponseUpdate> updates, bool any, string id, long created)
+    {
+        HttpResponse response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        await EventAsync(response, w => Chunk(w, id, created, request.Model, role: "assistant", content: null, finish: null)).ConfigureAwait(false);
+        UsageDetails? usage = null;
+        ChatFinishReason? finish = null;
+        for (bool more = any; more; more = await updates.MoveNextAsync().ConfigureAwait(false))
+        {
+            ChatResponseUpdate update = updates.Current;
+            usage = update.Contents.OfType<UsageContent>().FirstOrDefault()?.Details ?? usage;
+            finish = update.FinishReason ?? finish;
+            if (update.Text.Length > 0)
+            {
+                await EventAsync(response, w => Chunk(w, id, created, request.Model, role: null, update.Text, finish: null)).ConfigureAwait(false);
+            }
+        }
+
+        await EventAsync(response, w => Chunk(w, id, created, request.Model, role: null, content: null, FinishName(finish))).ConfigureAwait(false);
+        if (request.IncludeUsage)
+        {
+            await EventAsync(response, w =>
+            {
+                Header(w, id, "chat.completion.chunk", created, request.Model);
+                w.WriteStartArray("choices");
+                w.WriteEndArray();
+                Usage(w, usage);
+                w.WriteEndObject();
+            }).ConfigureAwait(false);
+        }
+
+        await response.WriteAsync("data: [DONE]\n\n", context.RequestAborted).ConfigureAwait(false);
+        await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static void Chunk(Utf8JsonWriter w, string id, long created, string model, string? role, string? content, string? finish)
+    {
+        Header(w, id, "chat.completion.chunk", created, model);
+        w.WriteStartArray("choices");
+        w.WriteStartObject();
+        w.WriteNumber("index", 0);
+        w.WriteStartObject("delta");
+        if (role is not null)
+        {
+            w.WriteString("role", role);
+        }
+
+        if (content is not null)
+        {
+            w.WriteString("content", content);
+        }
+
+        w.WriteEndObject();
+        if (finish is null)
+        {
+            w.WriteNull("finish_reason");
+        }
+        else
+        {
+            w.WriteString("finish_reason", finish);
+        }
+
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void Header(Utf8JsonWriter w, string id, string kind, long created, string model)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", id);
+        w.WriteString("object", kind);
+        w.WriteNumber("created", created);
+        w.WriteString("model", model);
+    }
+
+    private static void Usage(Utf8JsonWriter w, UsageDetails? usage)
+    {
+        w.WriteStartObject("usage");
+        w.WriteNumber("prompt_tokens", usage?.InputTokenCount ?? 0);
+        w.WriteNumber("completion_tokens", usage?.OutputTokenCount ?? 0);
+        w.WriteNumber("total_tokens", usage?.TotalTokenCount ?? 0);
+        w.WriteStartObject("prompt_tokens_details");
+        w.WriteNumber("cached_tokens", usage?.CachedInputTokenCount ?? 0);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static string FinishName(ChatFinishReason? finish) => finish == ChatFinishReason.Length ? "length" : "stop";
+
+    private static async Task EventAsync(HttpResponse response, Action<Utf8JsonWriter> write)
+    {
+        await response.WriteAsync("data: ", response.HttpContext.RequestAborted).ConfigureAwait(false);
+        await WriteJsonAsync(response.Body, write).ConfigureAwait(false);
+        await response.WriteAsync("\n\n", response.HttpContext.RequestAborted).ConfigureAwait(false);
+        await response.Body.FlushAsync(response.HttpContext.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task WriteJsonAsync(Stream stream, Action<Utf8JsonWriter> write)
+    {
+        var writer = new Utf8JsonWriter(stream);
+        await using (writer.ConfigureAwait(false))
+        {
+            write(writer);
+            await writer.FlushAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Myelin.Inference.Chat;
+using Myelin.Inference.Models;
+using Myelin.Inference.Remote;
+using Myelin.Models.Formats;
+using Myelin.Models.Tokenization;
+using Myelin.TestUtilities;
+
+namespace Myelin.Server;
+
+/// <summary>The OpenAI-compatible API over a synthesized model, read by raw HTTP and by our OpenAI-compatible client.</summary>
+public sealed class OpenAiApiTests : IAsyncLifetime
+{
+    private readonly TempDirectory _models = new("myelin-openai-models");
+    private ServerHarness _server = null!;
+    private string _modelPath = null!;
+
+    public async Task InitializeAsync()
+    {
+        _modelPath = _models.Combine("tiny-qwen.gguf");
+        TokenizerVocabulary vocabulary = SyntheticVocabulary.BytePair(700);
+        var shape = new ModelShape(ModelArchitecture.Qwen2, vocabulary.Count, 256, 64, 2, 128, 4, 2, TiedEmbeddings: true);
+        ModelSynthesizer.Write(
+            new SynthesisOptions(shape, GgmlType.Q8_0, Seed: 9) { Name = "tiny-qwen", Tokenizer = new VocabularyMetadataSource(vocabulary) }, _modelPath);
+        _server = await ServerHarness.StartAsync(o => o.ModelPaths.Add(_modelPath));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _models.Dispose();
+    }
+
+    [Fact]
+    public async Task Models_lists_the_served_model()
+    {
+        using JsonDocument models = JsonDocument.Parse(await _server.Client().GetStringAsync("/v1/models"));
+        Assert.Equal("list", models.RootElement.GetProperty("object").GetString());
+        Assert.Equal("tiny-qwen", Assert.Single(models.RootElement.GetProperty("data").EnumerateArray()).GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task Completion_streams_the_same_text_and_reports_cached_tokens_on_the_next_turn()
+    {
+        const string Body = """
+            {"model":"tiny-qwen","messages":[{"role":"system","content":"You plan meetings."},{"role":"user","content":"When do we meet?"}],
+             "temperature":0.8,"seed":7,"max_tokens":10}
+            """;
+        HttpResponseMessage plain = await _server.Client().PostAsync("/v1/chat/completions", Json(Body));
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        using JsonDocument completion = JsonDocument.Parse(await plain.Content.ReadAsStringAsync());
+        JsonElement choice = completion.RootElement.GetProperty("choices")[0];
+        string text = choice.GetProperty("message").GetProperty("content").GetString()!;
+        JsonElement usage = completion.RootElement.GetProperty("usage");
+        Assert.Equal("chat.completion", completion.RootElement.GetProperty("object").GetString());
+        Assert.True(usage.GetProperty("completion_tokens").GetInt32() is > 0 and <= 10);
+
+        // Streaming the same request (same seed) yields the same text, chunk by chunk, then usage and [DONE].
+        string streamBody = Body.Replace("\"max_tokens\":10", "\"max_tokens\":10,\"stream\":true,\"stream_options\":{\"include_usage\":true}", StringComparison.Ordinal);
+        HttpResponseMessage streamResponse = await _server.Client().PostAsync("/v1/chat/completions", Json(streamBody));
+        Assert.Equal("text/event-stream", streamResponse.Content.Headers.ContentType?.MediaType);
+        string streamed = await streamResponse.Content.ReadAsStringAsync();
+        string[] events = [.. streamed.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)];
+        Assert.Equal("data: [DONE]", events[^1]);
+        var chunks = events[..^1].Select(e => JsonDocument.Parse(e["data: ".Length..])).ToList();
+        Assert.Equal(text, string.Concat(chunks.SelectMany(c => c.RootElement.GetProperty("choices").EnumerateArray())
+            .Select(c => c.GetProperty("delta").TryGetProperty("content", out JsonElement d) ? d.GetString() : string.Empty)));
+        Assert.True(chunks[^1].RootElement.TryGetProperty("usage", out JsonElement streamedUsage));
+        Assert.True(streamedUsage.GetProperty("prompt_tokens_details").GetProperty("cached_tokens").GetInt32() > 0, "the repeated prompt should hit the cache");
+        chunks.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
+    public async Task Our_openai_compatible_client_reads_the_server_like_any_other()
+    {
+        using var http = new HttpClient();
+        using var remote = new OpenAICompatibleChatClient(
+            new OpenAICompatibleChatClientOptions { Endpoint = new Uri(_server.BaseAddress, "/v1"), Model = "tiny-qwen", ApiKey = ServerHarness.AdminKey }, http);
+        using LocalChatClient local = LocalChatClient.Open(_modelPath);
+        ChatMessage[] conversation = [new(ChatRole.User, "Tell me about the cache.")];
+        var options = new ChatOptions { Temperature = 0, MaxOutputTokens = 8 };
+
+        ChatResponse viaServer = await remote.GetResponseAsync(conversation, options);
+        ChatResponse direct = await local.GetResponseAsync(conversation, options);
+        Assert.Equal(direct.Text, viaServer.Text);
+        Assert.Equal(direct.Usage!.InputTokenCount, viaServer.Usage!.InputTokenCount);
+
+        var streamed = new StringBuilder();
+        UsageDetails? usage = null;
+        await foreach (ChatResponseUpdate update in remote.GetStreamingResponseAsync(conversation, options))
+        {
+            streamed.Append(update.Text);
+            usage = update.Contents.OfType<UsageContent>().FirstOrDefault()?.Details ?? usage;
+        }
+
+        Assert.Equal(direct.Text, streamed.ToString());
+        Assert.True(usage?.CachedInputTokenCount > 0);
+
+        HttpRequestException error = await Assert.ThrowsAsync<HttpRequestException>(
+            () => remote.GetResponseAsync(conversation, new ChatOptions { ModelId = "no-such-model" }));
+        Assert.Equal(HttpStatusCode.NotFound, error.StatusCode);
+        Assert.Contains("tiny-qwen", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"ghost","messages":[{"role":"user","content":"x"}]}""", HttpStatusCode.NotFound, "model_not_found")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}]}""", HttpStatusCode.BadRequest, "invalid_model")]
+    [InlineData("""{"model":"tiny-qwen","messages":[]}""", HttpStatusCode.BadRequest, "invalid_messages")]
+    [InlineData("""{"model":"tiny-qwen","messages":[{"role":"robot","content":"x"}]}""", HttpStatusCode.BadRequest, "invalid_messages")]
+    [InlineData("""{"model":"tiny-qwen","messages":[{"role":"user","content":"x"}],"temperature":9}""", HttpStatusCode.BadRequest, "invalid_temperature")]
+    [InlineData("""{"model":"tiny-qwen","messages":[{"role":"user","content":"x"}],"tools":[]}""", HttpStatusCode.BadRequest, "unsupported_parameter")]
+    [InlineData("""{"model":"tiny-qwen","messages":[{"role":"user","content":"x"}],"n":2}""", HttpStatusCode.BadRequest, "invalid_n")]
+    [InlineData("""{"model":"tiny-qwen","messages":[{"role":"user","content":"x"}""", HttpStatusCode.BadRequest, "invalid_json")]
+    public async Task Bad_requests_get_problems_with_an_openai_error_object(string body, HttpStatusCode status, string code)
+    {
+        HttpResponseMessage response = await _server.Client().PostAsync("/v1/chat/completions", Json(body));
+        string detail = await ProblemAssert.IsProblemAsync(response, status, code);
+        using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(detail, problem.RootElement.GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task A_prompt_longer_than_the_context_is_a_400_and_keys_are_required()
+    {
+        string longPrompt = string.Join(' ', Enumerable.Repeat("meeting", 400));
+        await ProblemAssert.IsProblemAsync(
+            await _server.Client().PostAsync("/v1/chat/completions", Json($$"""{"model":"tiny-qwen","messages":[{"role":"user","content":"{{longPrompt}}"}]}""")),
+            HttpStatusCode.BadRequest,
+            "invalid_request");
+        await ProblemAssert.IsProblemAsync(await _server.Client(key: null).GetAsync("/v1/models"), HttpStatusCode.Unauthorized, "missing_api_key");
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+}
