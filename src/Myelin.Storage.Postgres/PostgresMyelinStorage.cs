@@ -109,7 +109,7 @@ public sealed class PostgresMyelinStorage : IMyelinStorage
     /// <inheritdoc />
     public async Task<StorageStats> GetStatsAsync(TenantId tenant, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         using NpgsqlCommand counts = _dataSource.CreateCommand("""
             SELECT (SELECT COALESCE(MAX(version), 0) FROM schema_migrations),
                    (SELECT COUNT(*) FROM log WHERE tenant = @tenant),

@@ -104,7 +104,7 @@ public sealed class SqliteMyelinStorage : IMyelinStorage
     /// <inheritdoc />
     public Task<StorageStats> GetStatsAsync(TenantId tenant, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         return _database.ReadAsync(
             session =>
             {

@@ -1,4 +1,5 @@
 using Myelin.Core;
+using Myelin.Core.Storage;
 using Myelin.Core.Tenancy;
 using Npgsql;
 
@@ -20,9 +21,9 @@ internal sealed class PostgresApiKeyStore : IApiKeyStore
 
     public async Task<CreatedApiKey> CreateAsync(TenantId tenant, string name, Role role, CancellationToken cancellationToken = default)
     {
-        Guard.Tenant(tenant);
-        Guard.Name(name, nameof(name));
-        Guard.Role(role);
+        StoreGuard.Tenant(tenant);
+        StoreGuard.Name(name, nameof(name));
+        StoreGuard.Role(role);
         string secret = ApiKeyFormat.Generate();
         var info = new ApiKeyInfo(ApiKeyFormat.NewKeyId(), tenant, name, role, Now(), RevokedAt: null);
         if (!await InsertAsync(info, ApiKeyFormat.Hash(secret), cancellationToken).ConfigureAwait(false))
@@ -35,9 +36,9 @@ internal sealed class PostgresApiKeyStore : IApiKeyStore
 
     public async Task<ApiKeyInfo> ImportAsync(TenantId tenant, string name, Role role, string fullKey, CancellationToken cancellationToken = default)
     {
-        Guard.Tenant(tenant);
-        Guard.Name(name, nameof(name));
-        Guard.Role(role);
+        StoreGuard.Tenant(tenant);
+        StoreGuard.Name(name, nameof(name));
+        StoreGuard.Role(role);
         if (!ApiKeyFormat.IsWellFormed(fullKey))
         {
             throw new MyelinValidationException(
@@ -89,7 +90,7 @@ internal sealed class PostgresApiKeyStore : IApiKeyStore
 
     public async Task<IReadOnlyList<ApiKeyInfo>> ListAsync(TenantId tenant, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         using NpgsqlCommand list = _dataSource.CreateCommand(
             $"SELECT {InfoColumns} FROM api_keys WHERE tenant = @tenant ORDER BY created_at DESC, seq DESC");
         list.Parameters.AddWithValue("tenant", tenantId);
@@ -106,7 +107,7 @@ internal sealed class PostgresApiKeyStore : IApiKeyStore
 
     public async Task<bool> RevokeAsync(TenantId tenant, string keyId, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         if (string.IsNullOrEmpty(keyId))
         {
             throw new MyelinValidationException("invalid_key_id", "A key id is required.");

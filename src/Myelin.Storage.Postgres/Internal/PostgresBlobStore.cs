@@ -1,4 +1,5 @@
 using Myelin.Core;
+using Myelin.Core.Storage;
 using Myelin.Core.Blobs;
 using Npgsql;
 
@@ -24,7 +25,7 @@ internal sealed class PostgresBlobStore : IBlobStore
 
     public async Task<BlobRef> PutAsync(TenantId tenant, Stream content, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         ArgumentNullException.ThrowIfNull(content);
         using StagedBlob staged = await _files.StageAsync(tenant, content, cancellationToken).ConfigureAwait(false);
 
@@ -62,7 +63,7 @@ internal sealed class PostgresBlobStore : IBlobStore
 
     public async Task<BlobRef?> GetAsync(TenantId tenant, string sha256, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         BlobFiles.EnsureValidHash(sha256);
         using NpgsqlCommand find = _dataSource.CreateCommand("SELECT length FROM blobs WHERE tenant = @tenant AND sha256 = @sha");
         find.Parameters.AddWithValue("tenant", tenantId);
@@ -72,7 +73,7 @@ internal sealed class PostgresBlobStore : IBlobStore
 
     public async Task AddRefAsync(TenantId tenant, string sha256, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         BlobFiles.EnsureValidHash(sha256);
         using NpgsqlCommand update = _dataSource.CreateCommand(
             "UPDATE blobs SET refcount = refcount + 1 WHERE tenant = @tenant AND sha256 = @sha");
@@ -86,7 +87,7 @@ internal sealed class PostgresBlobStore : IBlobStore
 
     public async Task<long> ReleaseAsync(TenantId tenant, string sha256, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         BlobFiles.EnsureValidHash(sha256);
         NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
@@ -131,7 +132,7 @@ internal sealed class PostgresBlobStore : IBlobStore
 
     public async Task<long> GetRefCountAsync(TenantId tenant, string sha256, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         BlobFiles.EnsureValidHash(sha256);
         using NpgsqlCommand find = _dataSource.CreateCommand("SELECT refcount FROM blobs WHERE tenant = @tenant AND sha256 = @sha");
         find.Parameters.AddWithValue("tenant", tenantId);

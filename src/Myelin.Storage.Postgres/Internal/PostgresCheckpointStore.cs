@@ -1,4 +1,5 @@
 using Myelin.Core;
+using Myelin.Core.Storage;
 using Myelin.Core.Log;
 using Npgsql;
 
@@ -18,8 +19,8 @@ internal sealed class PostgresCheckpointStore : ICheckpointStore
 
     public async Task<long> GetAsync(TenantId tenant, string consumer, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
-        Guard.Consumer(consumer);
+        string tenantId = StoreGuard.Tenant(tenant);
+        StoreGuard.Consumer(consumer);
         using NpgsqlCommand command = _dataSource.CreateCommand(
             "SELECT log_offset FROM checkpoints WHERE tenant = @tenant AND consumer = @consumer");
         command.Parameters.AddWithValue("tenant", tenantId);
@@ -29,8 +30,8 @@ internal sealed class PostgresCheckpointStore : ICheckpointStore
 
     public async Task SetAsync(TenantId tenant, string consumer, long offset, bool force = false, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
-        Guard.Consumer(consumer);
+        string tenantId = StoreGuard.Tenant(tenant);
+        StoreGuard.Consumer(consumer);
         if (offset < 0)
         {
             throw new MyelinValidationException("invalid_offset", $"A checkpoint offset must be 0 or greater, got {offset}.");

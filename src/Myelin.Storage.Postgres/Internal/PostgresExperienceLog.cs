@@ -1,5 +1,6 @@
 using System.Text;
 using Myelin.Core;
+using Myelin.Core.Storage;
 using Myelin.Core.Log;
 using Npgsql;
 using NpgsqlTypes;
@@ -42,7 +43,7 @@ internal sealed class PostgresExperienceLog : IExperienceLog
     public async Task<IReadOnlyList<AppendResult>> AppendAsync(
         TenantId tenant, IReadOnlyList<NewExperienceRecord> records, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         ExperienceRecordRules.Validate(records);
         long recordedAt = UnixMicros.From(_time.GetUtcNow());
 
@@ -92,7 +93,7 @@ internal sealed class PostgresExperienceLog : IExperienceLog
 
     public async Task<IReadOnlyList<ExperienceRecord>> QueryAsync(TenantId tenant, LogQuery query, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         ArgumentNullException.ThrowIfNull(query);
         query.Validate();
 
@@ -128,7 +129,7 @@ internal sealed class PostgresExperienceLog : IExperienceLog
 
     public async Task<long> CountAsync(TenantId tenant, LogQuery query, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         ArgumentNullException.ThrowIfNull(query);
         query.Validate();
 
@@ -141,7 +142,7 @@ internal sealed class PostgresExperienceLog : IExperienceLog
 
     public async Task<long> GetHeadOffsetAsync(TenantId tenant, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         using NpgsqlCommand command = _dataSource.CreateCommand("SELECT head FROM tenant_heads WHERE tenant = @tenant");
         command.Parameters.AddWithValue("tenant", tenantId);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long head ? head : 0;

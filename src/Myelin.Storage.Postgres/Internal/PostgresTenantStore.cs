@@ -1,4 +1,5 @@
 using Myelin.Core;
+using Myelin.Core.Storage;
 using Myelin.Core.Tenancy;
 using Npgsql;
 
@@ -18,8 +19,8 @@ internal sealed class PostgresTenantStore : ITenantStore
 
     public async Task<Tenant> CreateAsync(TenantId id, string displayName, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(id);
-        Guard.Name(displayName, nameof(displayName));
+        string tenantId = StoreGuard.Tenant(id);
+        StoreGuard.Name(displayName, nameof(displayName));
         long now = UnixMicros.From(_time.GetUtcNow());
         using NpgsqlCommand insert = _dataSource.CreateCommand(
             "INSERT INTO tenants (id, display_name, created_at) VALUES (@id, @name, @now) ON CONFLICT (id) DO NOTHING");
@@ -36,7 +37,7 @@ internal sealed class PostgresTenantStore : ITenantStore
 
     public async Task<Tenant?> GetAsync(TenantId id, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(id);
+        string tenantId = StoreGuard.Tenant(id);
         using NpgsqlCommand select = _dataSource.CreateCommand("SELECT id, display_name, created_at FROM tenants WHERE id = @id");
         select.Parameters.AddWithValue("id", tenantId);
         NpgsqlDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Myelin.Core;
+using Myelin.Core.Storage;
 using Myelin.Core.Tenancy;
 
 namespace Myelin.Storage.Sqlite.Internal;
@@ -20,9 +21,9 @@ internal sealed class SqliteApiKeyStore : IApiKeyStore
 
     public Task<CreatedApiKey> CreateAsync(TenantId tenant, string name, Role role, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
-        Guard.Name(name, nameof(name));
-        Guard.Role(role);
+        string tenantId = StoreGuard.Tenant(tenant);
+        StoreGuard.Name(name, nameof(name));
+        StoreGuard.Role(role);
         string secret = ApiKeyFormat.Generate();
         var info = new ApiKeyInfo(ApiKeyFormat.NewKeyId(), tenant, name, role, Now(), RevokedAt: null);
         return _database.WriteAsync(
@@ -39,9 +40,9 @@ internal sealed class SqliteApiKeyStore : IApiKeyStore
 
     public Task<ApiKeyInfo> ImportAsync(TenantId tenant, string name, Role role, string fullKey, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
-        Guard.Name(name, nameof(name));
-        Guard.Role(role);
+        string tenantId = StoreGuard.Tenant(tenant);
+        StoreGuard.Name(name, nameof(name));
+        StoreGuard.Role(role);
         if (!ApiKeyFormat.IsWellFormed(fullKey))
         {
             throw new MyelinValidationException(
@@ -102,7 +103,7 @@ internal sealed class SqliteApiKeyStore : IApiKeyStore
 
     public Task<IReadOnlyList<ApiKeyInfo>> ListAsync(TenantId tenant, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         return _database.ReadAsync<IReadOnlyList<ApiKeyInfo>>(
             session =>
             {
@@ -122,7 +123,7 @@ internal sealed class SqliteApiKeyStore : IApiKeyStore
 
     public Task<bool> RevokeAsync(TenantId tenant, string keyId, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         if (string.IsNullOrEmpty(keyId))
         {
             throw new MyelinValidationException("invalid_key_id", "A key id is required.");

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Myelin.Core;
+using Myelin.Core.Storage;
 using Myelin.Core.Blobs;
 
 namespace Myelin.Storage.Sqlite.Internal;
@@ -24,7 +25,7 @@ internal sealed class SqliteBlobStore : IBlobStore
 
     public async Task<BlobRef> PutAsync(TenantId tenant, Stream content, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         ArgumentNullException.ThrowIfNull(content);
         using StagedBlob staged = await _files.StageAsync(tenant, content, cancellationToken).ConfigureAwait(false);
         long now = UnixMicros.From(_time.GetUtcNow());
@@ -60,7 +61,7 @@ internal sealed class SqliteBlobStore : IBlobStore
 
     public Task<BlobRef?> GetAsync(TenantId tenant, string sha256, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         BlobFiles.EnsureValidHash(sha256);
         return _database.ReadAsync<BlobRef?>(
             session =>
@@ -75,7 +76,7 @@ internal sealed class SqliteBlobStore : IBlobStore
 
     public Task AddRefAsync(TenantId tenant, string sha256, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         BlobFiles.EnsureValidHash(sha256);
         return _database.WriteAsync(
             session =>
@@ -90,7 +91,7 @@ internal sealed class SqliteBlobStore : IBlobStore
 
     public Task<long> ReleaseAsync(TenantId tenant, string sha256, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         BlobFiles.EnsureValidHash(sha256);
         return _database.WriteAsync(
             session =>
@@ -121,7 +122,7 @@ internal sealed class SqliteBlobStore : IBlobStore
 
     public Task<long> GetRefCountAsync(TenantId tenant, string sha256, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         BlobFiles.EnsureValidHash(sha256);
         return _database.ReadAsync(session => RefCount(session, tenantId, sha256), cancellationToken);
     }

@@ -1,4 +1,5 @@
 using Myelin.Core;
+using Myelin.Core.Storage;
 using Myelin.Core.Log;
 
 namespace Myelin.Storage.Sqlite.Internal;
@@ -17,15 +18,15 @@ internal sealed class SqliteCheckpointStore : ICheckpointStore
 
     public Task<long> GetAsync(TenantId tenant, string consumer, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
-        Guard.Consumer(consumer);
+        string tenantId = StoreGuard.Tenant(tenant);
+        StoreGuard.Consumer(consumer);
         return _database.ReadAsync(session => Read(session, tenantId, consumer) ?? 0, cancellationToken);
     }
 
     public Task SetAsync(TenantId tenant, string consumer, long offset, bool force = false, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
-        Guard.Consumer(consumer);
+        string tenantId = StoreGuard.Tenant(tenant);
+        StoreGuard.Consumer(consumer);
         if (offset < 0)
         {
             throw new MyelinValidationException("invalid_offset", $"A checkpoint offset must be 0 or greater, got {offset}.");

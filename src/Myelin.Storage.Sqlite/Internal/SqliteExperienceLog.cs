@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Myelin.Core;
+using Myelin.Core.Storage;
 using Myelin.Core.Log;
 
 namespace Myelin.Storage.Sqlite.Internal;
@@ -29,14 +30,14 @@ internal sealed class SqliteExperienceLog : IExperienceLog
     public Task<IReadOnlyList<AppendResult>> AppendAsync(
         TenantId tenant, IReadOnlyList<NewExperienceRecord> records, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         ExperienceRecordRules.Validate(records);
         return _database.WriteAsync(session => Append(session, tenantId, records), cancellationToken);
     }
 
     public Task<IReadOnlyList<ExperienceRecord>> QueryAsync(TenantId tenant, LogQuery query, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         ArgumentNullException.ThrowIfNull(query);
         query.Validate();
         return _database.ReadAsync<IReadOnlyList<ExperienceRecord>>(session => Query(session, tenant, tenantId, query), cancellationToken);
@@ -44,7 +45,7 @@ internal sealed class SqliteExperienceLog : IExperienceLog
 
     public Task<long> CountAsync(TenantId tenant, LogQuery query, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         ArgumentNullException.ThrowIfNull(query);
         query.Validate();
         return _database.ReadAsync(
@@ -59,7 +60,7 @@ internal sealed class SqliteExperienceLog : IExperienceLog
 
     public Task<long> GetHeadOffsetAsync(TenantId tenant, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(tenant);
+        string tenantId = StoreGuard.Tenant(tenant);
         return _database.ReadAsync(session => Head(session, tenantId), cancellationToken);
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Myelin.Core;
+using Myelin.Core.Storage;
 using Myelin.Core.Tenancy;
 
 namespace Myelin.Storage.Sqlite.Internal;
@@ -18,8 +19,8 @@ internal sealed class SqliteTenantStore : ITenantStore
 
     public Task<Tenant> CreateAsync(TenantId id, string displayName, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(id);
-        Guard.Name(displayName, nameof(displayName));
+        string tenantId = StoreGuard.Tenant(id);
+        StoreGuard.Name(displayName, nameof(displayName));
         DateTimeOffset now = _time.GetUtcNow();
         long nowMicros = UnixMicros.From(now);
         return _database.WriteAsync(
@@ -37,7 +38,7 @@ internal sealed class SqliteTenantStore : ITenantStore
 
     public Task<Tenant?> GetAsync(TenantId id, CancellationToken cancellationToken = default)
     {
-        string tenantId = Guard.Tenant(id);
+        string tenantId = StoreGuard.Tenant(id);
         return _database.ReadAsync(
             session =>
             {

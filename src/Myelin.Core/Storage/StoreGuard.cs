@@ -1,13 +1,15 @@
-using Myelin.Core;
+namespace Myelin.Core.Storage;
 
-namespace Myelin.Storage.Sqlite.Internal;
-
-/// <summary>Argument checks shared by the stores; each throws a Core exception naming what was wrong.</summary>
-internal static class Guard
+/// <summary>Argument checks every storage provider applies the same way; each throws a Core exception naming what was wrong.</summary>
+public static class StoreGuard
 {
+    /// <summary>Longest display name of a tenant or key.</summary>
     public const int MaxNameLength = 200;
+
+    /// <summary>Longest checkpoint consumer name.</summary>
     public const int MaxConsumerLength = 128;
 
+    /// <summary>The tenant's text; rejects a default (uninitialised) id.</summary>
     public static string Tenant(TenantId tenant)
     {
         if (tenant.Value is null)
@@ -18,6 +20,7 @@ internal static class Guard
         return tenant.Value;
     }
 
+    /// <summary>A display name of 1-<see cref="MaxNameLength"/> characters, not blank.</summary>
     public static string Name(string? name, string field)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength)
@@ -28,6 +31,7 @@ internal static class Guard
         return name;
     }
 
+    /// <summary>A consumer name of 1-<see cref="MaxConsumerLength"/> characters without control characters.</summary>
     public static string Consumer(string? consumer)
     {
         if (string.IsNullOrEmpty(consumer) || consumer.Length > MaxConsumerLength || consumer.Any(char.IsControl))
@@ -39,6 +43,7 @@ internal static class Guard
         return consumer;
     }
 
+    /// <summary>A defined <see cref="Core.Role"/>.</summary>
     public static Role Role(Role role)
     {
         if (!Enum.IsDefined(role))
