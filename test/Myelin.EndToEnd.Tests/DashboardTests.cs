@@ -1,36 +1,18 @@
-using System.Net.Http.Headers;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
-using Myelin.Hosting;
 using Myelin.Server;
-using Myelin.TestUtilities;
 
 namespace Myelin.EndToEnd;
 
 /// <summary>Drives the dashboard in real headless Chromium and checks what a person would see.</summary>
 public sealed class DashboardTests : IAsyncLifetime
 {
-    private const string AdminKey = "dashboard-admin-key-0123456789";
-    private readonly TempDirectory _data = new("myelin-dashboard");
-    private WebApplication _app = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-    private string _baseUrl = null!;
+    private DashboardHarness _harness = null!;
 
     public async Task InitializeAsync()
     {
-        _app = await MyelinServerHost.BuildAsync(
-            new MyelinOptions { DataDirectory = _data.Path, AdminKey = AdminKey },
-            ["http://127.0.0.1:0"],
-            configure: b => b.Logging.ClearProviders());
-        await _app.StartAsync();
-        _baseUrl = _app.Urls.First();
-        (_playwright, _browser) = await Browser.LaunchAsync();
-
-        using var client = new HttpClient { BaseAddress = new Uri(_baseUrl) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        _harness = await DashboardHarness.StartAsync("dashboard-admin-key-0123456789");
+        using HttpClient client = _harness.Client();
         var records = new StringBuilder("[");
         for (int i = 0; i < 60; i++)
         {
@@ -43,20 +25,14 @@ public sealed class DashboardTests : IAsyncLifetime
         (await client.PostAsync("/api/log", new StringContent(records.ToString(), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        _data.Dispose();
-    }
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
 
     [Fact]
     public async Task Sign_in_shows_status_and_log_explorer_filters_and_pages()
     {
-        IPage page = await _browser.NewPageAsync();
-        await page.GotoAsync(_baseUrl + "/");
+        string baseUrl = _harness.BaseUrl;
+        IPage page = await _harness.Browser.NewPageAsync();
+        await page.GotoAsync(baseUrl + "/");
         Assert.EndsWith("/login", page.Url, StringComparison.Ordinal);
 
         // A wrong key is refused with a visible message.
@@ -64,13 +40,13 @@ public sealed class DashboardTests : IAsyncLifetime
         await page.ClickAsync("button[type=submit]");
         Assert.Contains("malformed, unknown or revoked", await page.InnerTextAsync("[role=alert]"), StringComparison.Ordinal);
 
-        await page.FillAsync("#key", AdminKey);
+        await page.FillAsync("#key", _harness.AdminKey);
         await page.ClickAsync("button[type=submit]");
         await page.WaitForSelectorAsync("[data-testid=version]");
         Assert.Equal("sqlite", (await page.InnerTextAsync("[data-testid=storage] .value")).Trim());
         Assert.Equal("60", (await page.InnerTextAsync("[data-testid=log-records] .value")).Trim());
         Assert.Contains(ServerInfo.Version, await page.InnerTextAsync("[data-testid=version] .value"), StringComparison.Ordinal);
-        await SaveScreenshotAsync(page, "dashboard-status.png");
+        await DashboardHarness.SaveScreenshotAsync(page, "dashboard-status.png");
 
         await page.ClickAsync("nav >> text=Log");
         await page.WaitForSelectorAsync("[data-testid=records]");
@@ -85,7 +61,7 @@ public sealed class DashboardTests : IAsyncLifetime
         Assert.Contains("message 0", await page.InnerTextAsync("[data-testid=records] tbody tr:last-child"), StringComparison.Ordinal);
 
         // Filtering by kind and time narrows the table.
-        await page.GotoAsync(_baseUrl + "/log");
+        await page.GotoAsync(baseUrl + "/log");
         await page.SelectOptionAsync("select[name=kind]", "span");
         await page.FillAsync("input[name=from]", "2026-03-01T10:30");
         await page.ClickAsync("button.primary");
@@ -96,27 +72,20 @@ public sealed class DashboardTests : IAsyncLifetime
             Assert.Equal("span", kind);
         }
 
-        await SaveScreenshotAsync(page, "dashboard-log.png");
+        await DashboardHarness.SaveScreenshotAsync(page, "dashboard-log.png");
 
         // Clicking a session id shows only that session.
-        await page.GotoAsync(_baseUrl + "/log");
+        await page.GotoAsync(baseUrl + "/log");
         await page.ClickAsync("[data-testid=records] a:text('session-2')");
         await page.WaitForSelectorAsync("[data-testid=records]");
         Assert.Equal("15 matching records", await page.InnerTextAsync("[data-testid=matching]"));
 
         // A bad filter is explained on the page, not a crash.
-        await page.GotoAsync(_baseUrl + "/log?limit=0");
+        await page.GotoAsync(baseUrl + "/log?limit=0");
         Assert.Contains("'limit' must be between", await page.InnerTextAsync("[role=alert]"), StringComparison.Ordinal);
 
         // Signing out returns to the sign-in page.
         await page.ClickAsync("header button");
         await page.WaitForURLAsync("**/login");
-    }
-
-    private static async Task SaveScreenshotAsync(IPage page, string name)
-    {
-        string directory = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        Directory.CreateDirectory(directory);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name), FullPage = true });
     }
 }

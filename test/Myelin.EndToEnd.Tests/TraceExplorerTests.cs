@@ -1,36 +1,19 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
-using Myelin.Hosting;
-using Myelin.Server;
-using Myelin.TestUtilities;
 
 namespace Myelin.EndToEnd;
 
 /// <summary>Sends GenAI spans over OTLP/HTTP like any OpenTelemetry SDK would, then reads them in the dashboard in Chromium.</summary>
 public sealed class TraceExplorerTests : IAsyncLifetime
 {
-    private const string AdminKey = "trace-explorer-admin-key-0123456789";
     private static readonly DateTimeOffset s_start = new(2026, 5, 4, 9, 0, 0, TimeSpan.Zero);
-    private readonly TempDirectory _data = new("myelin-traces-e2e");
-    private WebApplication _app = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-    private string _baseUrl = null!;
+    private DashboardHarness _harness = null!;
 
     public async Task InitializeAsync()
     {
-        _app = await MyelinServerHost.BuildAsync(
-            new MyelinOptions { DataDirectory = _data.Path, AdminKey = AdminKey }, ["http://127.0.0.1:0"], configure: b => b.Logging.ClearProviders());
-        await _app.StartAsync();
-        _baseUrl = _app.Urls.First();
-        (_playwright, _browser) = await Browser.LaunchAsync();
-
-        using var client = new HttpClient { BaseAddress = new Uri(_baseUrl) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        _harness = await DashboardHarness.StartAsync("trace-explorer-admin-key-0123456789");
+        using HttpClient client = _harness.Client();
         for (int turn = 0; turn < 3; turn++)
         {
             string session = turn < 2 ? "session-a" : "session-b";
@@ -39,23 +22,13 @@ public sealed class TraceExplorerTests : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        _data.Dispose();
-    }
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
 
     [Fact]
     public async Task Traces_list_filter_tree_and_session_view_show_what_happened()
     {
-        IPage page = await _browser.NewPageAsync();
-        await page.GotoAsync(_baseUrl + "/login");
-        await page.FillAsync("#key", AdminKey);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForSelectorAsync("[data-testid=version]");
+        string baseUrl = _harness.BaseUrl;
+        IPage page = await _harness.SignedInPageAsync();
 
         await page.ClickAsync("nav >> text=Traces");
         await page.WaitForSelectorAsync("[data-testid=traces]");
@@ -79,10 +52,10 @@ public sealed class TraceExplorerTests : IAsyncLifetime
         await page.ClickAsync("[data-testid=spans] summary:has-text('chat gpt-test')");
         Assert.Contains("What is the weather in turn 1?", await page.InnerTextAsync("[data-testid=input]"), StringComparison.Ordinal);
         Assert.Contains("Sunny in turn 1.", await page.InnerTextAsync("[data-testid=output]"), StringComparison.Ordinal);
-        await SaveScreenshotAsync(page, "dashboard-trace.png");
+        await DashboardHarness.SaveScreenshotAsync(page, "dashboard-trace.png");
 
         // The session view shows both turns in order.
-        await page.GotoAsync(_baseUrl + "/sessions/session-a");
+        await page.GotoAsync(baseUrl + "/sessions/session-a");
         Assert.Equal(2, await page.Locator("[data-testid=turns] > li").CountAsync());
         string conversation = await page.InnerTextAsync("[data-testid=turns]");
         Assert.True(
@@ -90,9 +63,9 @@ public sealed class TraceExplorerTests : IAsyncLifetime
             "turns must be in chronological order");
 
         // Bad input is explained on the page.
-        await page.GotoAsync(_baseUrl + "/traces/not-a-trace-id");
+        await page.GotoAsync(baseUrl + "/traces/not-a-trace-id");
         Assert.Contains("is not a trace id", await page.InnerTextAsync("[role=alert]"), StringComparison.Ordinal);
-        await page.GotoAsync(_baseUrl + "/traces?limit=0");
+        await page.GotoAsync(baseUrl + "/traces?limit=0");
         Assert.Contains("'limit' must be between", await page.InnerTextAsync("[role=alert]"), StringComparison.Ordinal);
     }
 
@@ -128,12 +101,5 @@ public sealed class TraceExplorerTests : IAsyncLifetime
                  "status":{"code":2,"message":"timeout"}}
               ]}]}]}
             """;
-    }
-
-    private static async Task SaveScreenshotAsync(IPage page, string name)
-    {
-        string directory = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        Directory.CreateDirectory(directory);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name), FullPage = true });
     }
 }
