@@ -15,7 +15,7 @@ internal static class TextTokens
         "had", "i", "you", "he", "she", "we", "they", "me", "my", "your", "our", "their", "his", "her", "them", "what", "which",
         "who", "whom", "when", "where", "why", "how", "can", "could", "would", "should", "will", "shall", "may", "might", "must",
         "there", "here", "so", "than", "then", "too", "very", "just", "about", "into", "over", "also", "not", "no", "yes", "please",
-        "tell", "give", "some", "any", "all", "each", "much", "many", "more", "most", "such", "s", "t");
+        "tell", "give", "some", "thanks", "thank", "now", "instead", "okay", "ok", "well", "again", "any", "all", "each", "much", "many", "more", "most", "such", "s", "t");
 
     /// <summary>All word tokens, lowercased.</summary>
     public static List<string> Words(string text)
@@ -47,12 +47,30 @@ internal static class TextTokens
     /// <summary>SQuAD answer normalisation: words without articles.</summary>
     public static List<string> Normalized(string text) => [.. Words(text).Where(w => !s_articles.Contains(w))];
 
-    /// <summary>Words that carry content: no stop words; a crude plural 's' is stripped so "cats" matches "cat".</summary>
+    /// <summary>Words that carry content: no stop words, lightly stemmed so inflections of a word match.</summary>
     public static List<string> Content(string text) => [.. Words(text).Where(w => !s_stopWords.Contains(w)).Select(Stem)];
 
     /// <summary>Whether <paramref name="word"/> is a stop word.</summary>
     public static bool IsStopWord(string word) => s_stopWords.Contains(word);
 
-    private static string Stem(string word) =>
-        word.Length > 3 && word[^1] == 's' && word[^2] != 's' && !char.IsDigit(word[^2]) ? word[..^1] : word;
+    // A light suffix stripper (not Porter): drops -ing, -ed, -es, -s when four letters remain, then a final -e, so
+    // "released"/"release"/"releases" and "metres"/"metre" meet. Digits are left alone.
+    private static string Stem(string word)
+    {
+        if (word.Length < 4 || char.IsDigit(word[^1]))
+        {
+            return word;
+        }
+
+        foreach (string suffix in (ReadOnlySpan<string>)["ing", "ed", "es", "s"])
+        {
+            if (word.EndsWith(suffix, StringComparison.Ordinal) && word.Length - suffix.Length >= 4 && !(suffix == "s" && word.EndsWith("ss", StringComparison.Ordinal)))
+            {
+                word = word[..^suffix.Length];
+                break;
+            }
+        }
+
+        return word.Length > 4 && word[^1] == 'e' ? word[..^1] : word;
+    }
 }
