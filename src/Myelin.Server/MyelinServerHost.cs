@@ -105,6 +105,7 @@ public static class MyelinServerHost
         builder.Services.AddTenantRateLimiting(options);
         builder.Services.AddTraceIndex(options.DataDirectory);
         builder.Services.AddDatasets(options.DataDirectory);
+        builder.Services.AddExperiments(options.DataDirectory);
         configure?.Invoke(builder);
 
         WebApplication app = builder.Build();
@@ -135,6 +136,7 @@ public static class MyelinServerHost
         app.MapOtlpApi();
         app.MapTracesApi();
         app.MapDatasetsApi();
+        app.MapExperimentsApi();
         app.MapOpenAiApi();
         app.MapDashboard();
         return app;

@@ -33,4 +33,9 @@ namespace Myelin.Server;
 [JsonSerializable(typeof(DatasetItemsOutput))]
 [JsonSerializable(typeof(DatasetVersionAddedOutput))]
 [JsonSerializable(typeof(DatasetDiffOutput))]
+[JsonSerializable(typeof(ExperimentRunOutput))]
+[JsonSerializable(typeof(ExperimentRunOutput[]))]
+[JsonSerializable(typeof(Myelin.Evals.Experiments.ExperimentComparison))]
+[JsonSerializable(typeof(GateRequest))]
+[JsonSerializable(typeof(Myelin.Evals.Experiments.GateResult))]
 public sealed partial class ServerJsonContext : JsonSerializerContext;
