@@ -1,8 +1,10 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.AI;
+using System.Threading.Channels;
 using Myelin.Inference.Caching;
 using Myelin.Inference.Sampling;
+using Myelin.Inference.Scheduling;
 using Myelin.Models.Tokenization;
 using AiChatMessage = Microsoft.Extensions.AI.ChatMessage;
 using PromptMessage = Myelin.Models.Tokenization.ChatTurn;
@@ -14,8 +16,8 @@ namespace Myelin.Inference.Chat;
 /// longest cached prompt prefix (per tenant), prefills the rest and samples tokens, streaming text as it is decoded.
 /// </summary>
 /// <remarks>
-/// Thread-safe: requests are served one at a time (the engine's batching scheduler is not wired in here yet), so
-/// concurrent callers queue. The tenant for cache isolation is taken from <c>ChatOptions.AdditionalProperties["myelin.tenant"]</c>,
+/// Thread-safe: concurrent requests are batched by an <see cref="EngineScheduler"/> (continuous batching with chunked
+/// prefill); a full queue raises <see cref="SchedulerFullException"/>. The tenant for cache isolation is taken from <c>ChatOptions.AdditionalProperties["myelin.tenant"]</c>,
 /// which only trusted server code should set. The client owns the model and disposes it.
 /// </remarks>
 public sealed partial class LocalChatClient : IChatClient
@@ -28,8 +30,7 @@ public sealed partial class LocalChatClient : IChatClient
     private readonly ChatTemplate _template;
     private readonly LocalChatClientOptions _options;
     private readonly RadixPrefixCache? _cache;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly float[] _logits;
+    private readonly EngineScheduler _scheduler;
     private readonly int _contextLength;
 
     /// <summary>Creates a client over a loaded model and its tokenizer.</summary>
@@ -50,12 +51,13 @@ public sealed partial class LocalChatClient : IChatClient
         _options = options ?? new LocalChatClientOptions();
         _contextLength = Math.Min(_options.ContextLength ?? model.Shape.ContextLength, model.Shape.ContextLength);
         ArgumentOutOfRangeException.ThrowIfLessThan(_contextLength, 2, nameof(options));
-        _logits = new float[model.Shape.VocabSize];
         if (_options.CacheBlocks > 0)
         {
             KvSequence probe = model.CreateSequence(1);
             _cache = new RadixPrefixCache(new KvBlockPool(_options.CacheBlocks, _options.CacheBlockTokens, probe.LayerCount, probe.KvDim));
         }
+
+        _scheduler = new EngineScheduler(model, _cache, _options.Scheduler);
 
         Metadata = new ChatClientMetadata("myelin", null, modelId);
     }
@@ -120,28 +122,29 @@ public sealed partial class LocalChatClient : IChatClient
         sampling.Validate(_model.Shape.VocabSize);
         string[] stopStrings = [.. options?.StopSequences ?? []];
 
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        string responseId = Guid.NewGuid().ToString("N");
+
+        // Ending the enumeration early (a stop string, a caller that stops reading) cancels the request in the engine too.
+        using var request = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ChannelReader<GenerationEvent> events = _scheduler.Submit(new GenerationRequest(prompt, sampling, TenantOf(options)), request.Token);
+        var decoder = new TokenStreamDecoder(_tokenizer);
+        var text = new StringBuilder();
+        int emitted = 0, cached = 0, generated = 0;
+        ChatFinishReason finish = ChatFinishReason.Length;
+        bool stoppedByString = false;
         try
         {
-            string responseId = Guid.NewGuid().ToString("N");
-            var generation = new Generation(this, prompt, sampling, TenantOf(options));
-            int cached = await Task.Run(generation.Prefill, cancellationToken).ConfigureAwait(false);
-            var decoder = new TokenStreamDecoder(_tokenizer);
-            var text = new StringBuilder();
-            int emitted = 0;
-            ChatFinishReason finish = ChatFinishReason.Length;
-            bool stoppedByString = false;
-            while (true)
+            await foreach (GenerationEvent e in events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                (int token, StopReason stop) = await Task.Run(generation.Next, cancellationToken).ConfigureAwait(false);
-                if (stop == StopReason.StopToken)
+                cached = e.CachedPromptTokens;
+                if (e.Stop == StopReason.StopToken)
                 {
                     finish = ChatFinishReason.Stop;
                     break;
                 }
 
-                text.Append(decoder.Push(token));
+                generated++;
+                text.Append(decoder.Push(e.Token));
                 if (FindStop(text, stopStrings, emitted) is { } cut)
                 {
                     if (cut > emitted)
@@ -161,11 +164,6 @@ public sealed partial class LocalChatClient : IChatClient
                     yield return Update(responseId, text.ToString(emitted, safe - emitted));
                     emitted = safe;
                 }
-
-                if (stop == StopReason.MaxTokens)
-                {
-                    break;
-                }
             }
 
             if (!stoppedByString)
@@ -177,29 +175,29 @@ public sealed partial class LocalChatClient : IChatClient
                 }
             }
 
-            generation.StoreInCache();
-            yield return new ChatResponseUpdate
-            {
-                ResponseId = responseId,
-                Role = ChatRole.Assistant,
-                ModelId = Metadata.DefaultModelId,
-                FinishReason = finish,
-                Contents =
-                [
-                    new UsageContent(new UsageDetails
-                    {
-                        InputTokenCount = prompt.Length,
-                        OutputTokenCount = generation.Generated,
-                        TotalTokenCount = prompt.Length + generation.Generated,
-                        CachedInputTokenCount = cached,
-                    }),
-                ],
-            };
         }
         finally
         {
-            _gate.Release();
+            await request.CancelAsync().ConfigureAwait(false);
         }
+
+        yield return new ChatResponseUpdate
+        {
+            ResponseId = responseId,
+            Role = ChatRole.Assistant,
+            ModelId = Metadata.DefaultModelId,
+            FinishReason = finish,
+            Contents =
+            [
+                new UsageContent(new UsageDetails
+                {
+                    InputTokenCount = prompt.Length,
+                    OutputTokenCount = generated,
+                    TotalTokenCount = prompt.Length + generated,
+                    CachedInputTokenCount = cached,
+                }),
+            ],
+        };
     }
 
     /// <inheritdoc />
@@ -217,8 +215,8 @@ public sealed partial class LocalChatClient : IChatClient
     /// <inheritdoc />
     public void Dispose()
     {
+        _scheduler.Dispose();
         _model.Dispose();
-        _gate.Dispose();
     }
 
     private string Render(IEnumerable<AiChatMessage> messages)

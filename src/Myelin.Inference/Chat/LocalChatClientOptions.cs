@@ -15,6 +15,6 @@ public sealed class LocalChatClientOptions
     /// <summary>Blocks in the prefix cache (0 turns prefix reuse off).</summary>
     public int CacheBlocks { get; set; } = 512;
 
-    /// <summary>Prompt tokens computed per forward pass while prefilling.</summary>
-    public int PrefillChunk { get; set; } = 256;
+    /// <summary>Continuous-batching limits (step token budget, concurrent sequences, queue length, prefill chunk).</summary>
+    public Scheduling.SchedulerOptions Scheduler { get; set; } = new();
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Myelin.Core;
+using Myelin.Inference.Scheduling;
 
 namespace Myelin.Server.Http;
 
@@ -9,12 +10,18 @@ internal sealed partial class MyelinExceptionHandler(ILogger<MyelinExceptionHand
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is SchedulerFullException full)
+        {
+            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(full.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         (int status, string code, string detail) = exception switch
         {
             MyelinValidationException e => (StatusCodes.Status400BadRequest, e.Code, e.Message),
             MyelinNotFoundException e => (StatusCodes.Status404NotFound, e.Code, e.Message),
             MyelinConflictException e => (StatusCodes.Status409Conflict, e.Code, e.Message),
             MyelinForbiddenException e => (StatusCodes.Status403Forbidden, e.Code, e.Message),
+            SchedulerFullException e => (StatusCodes.Status503ServiceUnavailable, "queue_full", e.Message),
             BadHttpRequestException e when e.StatusCode == StatusCodes.Status413PayloadTooLarge =>
                 (e.StatusCode, "body_too_large", "The request body exceeds the server's size limit."),
             BadHttpRequestException e => (e.StatusCode, "bad_request", e.Message),

@@ -1,0 +1,139 @@
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using Myelin.Inference.Caching;
+
+namespace Myelin.Inference.Scheduling;
+
+/// <summary>
+/// Continuous batching over one model: every step runs one forward pass that carries a token for each generating
+/// sequence first, then chunks of waiting prompts up to a token budget (chunked prefill). Admission is fair across
+/// tenants (round robin) and, within a tenant, takes the request with the longest cached prefix first.
+/// </summary>
+/// <remarks>
+/// Thread-safe: <see cref="Submit"/> may be called from any thread; one dedicated thread drives the model. Each request's
+/// tokens arrive on its own channel. A full queue is refused with <see cref="SchedulerFullException"/> rather than growing.
+/// </remarks>
+public sealed partial class EngineScheduler : IDisposable
+{
+    private readonly InferenceModel _model;
+    private readonly RadixPrefixCache? _cache;
+    private readonly SchedulerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly InferenceMetrics _metrics;
+    private readonly Meter _meter;
+    private readonly object _lock = new();
+    private readonly Dictionary<CacheTenant, Queue<Active>> _waiting = [];
+    private readonly List<CacheTenant> _tenantOrder = [];
+    private readonly List<Active> _running = [];
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _loop;
+    private readonly float[] _logits;
+    private int _waitingCount;
+    private int _runningCount;
+    private int _nextTenant;
+
+    /// <summary>Starts the scheduler's thread over <paramref name="model"/>, which it uses exclusively from now on.</summary>
+    public EngineScheduler(InferenceModel model, RadixPrefixCache? cache, SchedulerOptions? options = null, TimeProvider? time = null, IMeterFactory? meterFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        _options = options ?? new SchedulerOptions();
+        _options.Validate();
+        _model = model;
+        _cache = cache;
+        _time = time ?? TimeProvider.System;
+        _meter = meterFactory?.Create(InferenceAssembly.TelemetryName) ?? new Meter(InferenceAssembly.TelemetryName);
+        _metrics = new InferenceMetrics(_meter, () => Volatile.Read(ref _runningCount), () => Volatile.Read(ref _waitingCount), KvUsage);
+        _logits = new float[_options.MaxRunning * model.Shape.VocabSize];
+        _loop = new Thread(Run) { IsBackground = true, Name = "myelin-engine" };
+        _loop.Start();
+    }
+
+    /// <summary>Requests generating now.</summary>
+    public int Running => Volatile.Read(ref _runningCount);
+
+    /// <summary>Requests waiting for a slot.</summary>
+    public int Waiting => Volatile.Read(ref _waitingCount);
+
+    /// <summary>Queues a request; its tokens arrive on the returned channel, which completes when generation ends.</summary>
+    /// <exception cref="ArgumentException">The prompt is empty, has an unknown token, or does not fit the context with one generated token.</exception>
+    /// <exception cref="SchedulerFullException">Too many requests are waiting.</exception>
+    public ChannelReader<GenerationEvent> Submit(GenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        int vocab = _model.Shape.VocabSize;
+        if (request.Prompt.Count == 0)
+        {
+            throw new ArgumentException("The prompt is empty.", nameof(request));
+        }
+
+        if (request.Prompt.Count + 1 > _model.Shape.ContextLength)
+        {
+            throw new ArgumentException($"The prompt is {request.Prompt.Count} tokens; the context holds {_model.Shape.ContextLength}.", nameof(request));
+        }
+
+        foreach (int token in request.Prompt)
+        {
+            if ((uint)token >= (uint)vocab)
+            {
+                throw new ArgumentException($"Token {token} is outside the vocabulary of {vocab}.", nameof(request));
+            }
+        }
+
+        request.Sampling.Validate(vocab);
+        var active = new Active(request, _time.GetTimestamp(), cancellationToken);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_stop.IsCancellationRequested, this);
+            if (_waitingCount >= _options.MaxQueued && Volatile.Read(ref _runningCount) >= _options.MaxRunning)
+            {
+                throw new SchedulerFullException($"{_waitingCount} requests are already waiting; retry shortly.", TimeSpan.FromSeconds(1));
+            }
+
+            if (!_waiting.TryGetValue(request.Tenant, out Queue<Active>? queue))
+            {
+                _waiting[request.Tenant] = queue = new Queue<Active>();
+                _tenantOrder.Add(request.Tenant);
+            }
+
+            queue.Enqueue(active);
+            _waitingCount++;
+        }
+
+        _signal.Release();
+        return active.Output.Reader;
+    }
+
+    /// <summary>Stops the thread; requests still running or waiting end with <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _stop.Cancel();
+        }
+
+        _signal.Release();
+        _loop.Join();
+        var error = new ObjectDisposedException(nameof(EngineScheduler));
+        foreach (Active active in _running)
+        {
+            active.Output.Writer.TryComplete(error);
+        }
+
+        foreach (Active active in _waiting.Values.SelectMany(q => q))
+        {
+            active.Output.Writer.TryComplete(error);
+        }
+
+        _meter.Dispose();
+        _signal.Dispose();
+        _stop.Dispose();
+    }
+
+    private double KvUsage() => _cache is null || _cache.Pool.BlockCount == 0 ? 0 : (double)_cache.Pool.UsedBlocks / _cache.Pool.BlockCount;
+}

@@ -1,0 +1,157 @@
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using Myelin.Inference.Caching;
+using Myelin.Inference.Sampling;
+using Myelin.Models.Formats;
+
+namespace Myelin.Inference.Scheduling;
+
+public sealed class EngineSchedulerTests
+{
+    private static readonly SamplingOptions s_greedy = SamplingOptions.Greedy with { MaxTokens = 6 };
+
+    [Fact]
+    public async Task Batched_requests_generate_what_each_would_generate_alone()
+    {
+        int[][] prompts = [[1, 5, 9, 3], [2, 4, 6, 8, 10, 12, 14, 16, 18, 20], [7], [30, 31, 32, 33, 34, 35]];
+        using InferenceModel model = InferenceModel.Open(TestModels.Get(TestModels.Llama, GgmlType.F32));
+        int[][] alone = [.. prompts.Select(p => Greedy(model, p, s_greedy.MaxTokens))];
+
+        using var scheduler = new EngineScheduler(model, cache: null, new SchedulerOptions { MaxRunning = 4, MaxBatchTokens = 16, PrefillChunk = 4 });
+        ChannelReader<GenerationEvent>[] streams = [.. prompts.Select(p => scheduler.Submit(new GenerationRequest(p, s_greedy, CacheTenant.Default)))];
+        int[][] batched = await Task.WhenAll(streams.Select(ReadTokensAsync));
+        for (int i = 0; i < prompts.Length; i++)
+        {
+            Assert.Equal(alone[i], batched[i]);
+        }
+    }
+
+    [Fact]
+    public async Task A_full_queue_is_refused_and_cancelled_requests_free_their_slot()
+    {
+        using InferenceModel model = InferenceModel.Open(TestModels.Get(TestModels.Llama, GgmlType.Q8_0));
+        using var scheduler = new EngineScheduler(model, cache: null, new SchedulerOptions { MaxRunning = 1, MaxQueued = 1, MaxBatchTokens = 8 });
+        SamplingOptions lengthy = SamplingOptions.Greedy with { MaxTokens = 40 };
+        using var cancel = new CancellationTokenSource();
+        ChannelReader<GenerationEvent> first = scheduler.Submit(new GenerationRequest(TestModels.Prompt, lengthy, CacheTenant.Default), cancel.Token);
+        await first.WaitToReadAsync();
+        ChannelReader<GenerationEvent> second = scheduler.Submit(new GenerationRequest(TestModels.Prompt, s_greedy, CacheTenant.Default));
+        SchedulerFullException full = Assert.Throws<SchedulerFullException>(
+            () => scheduler.Submit(new GenerationRequest(TestModels.Prompt, s_greedy, CacheTenant.Default)));
+        Assert.True(full.RetryAfter > TimeSpan.Zero);
+
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ReadTokensAsync(first));
+        Assert.Equal(s_greedy.MaxTokens, (await ReadTokensAsync(second)).Length);
+    }
+
+    [Fact]
+    public async Task Tenants_take_turns_and_a_repeated_prompt_hits_the_tenant_cache()
+    {
+        using InferenceModel model = InferenceModel.Open(TestModels.Get(TestModels.Llama, GgmlType.Q8_0));
+        KvSequence probe = model.CreateSequence(1);
+        var cache = new RadixPrefixCache(new KvBlockPool(64, 4, probe.LayerCount, probe.KvDim));
+        var recorded = new List<(string Name, double Value)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == InferenceAssembly.TelemetryName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((i, v, _, _) => { lock (recorded) { recorded.Add((i.Name, v)); } });
+        listener.SetMeasurementEventCallback<long>((i, v, _, _) => { lock (recorded) { recorded.Add((i.Name, v)); } });
+        listener.SetMeasurementEventCallback<int>((i, v, _, _) => { lock (recorded) { recorded.Add((i.Name, v)); } });
+        listener.Start();
+
+        using var scheduler = new EngineScheduler(model, cache, new SchedulerOptions { MaxRunning = 1, MaxBatchTokens = 16 });
+        var order = new List<string>();
+        var tenantA = new CacheTenant("a");
+        var tenantB = new CacheTenant("b");
+        Task[] runs =
+        [
+            .. Enumerable.Range(0, 3).Select(i => RecordAsync(scheduler.Submit(new GenerationRequest(TestModels.Prompt, s_greedy, tenantA)), "a" + i, order)),
+            RecordAsync(scheduler.Submit(new GenerationRequest(TestModels.Prompt, s_greedy, tenantB)), "b0", order),
+        ];
+        await Task.WhenAll(runs);
+
+        // One slot: B does not wait behind all of A's requests.
+        Assert.True(order.IndexOf("b0") <= 2, string.Join(",", order));
+
+        // The same prompt again in tenant A is served from A's cache; tenant C has nothing cached.
+        GenerationEvent again = await FirstAsync(scheduler.Submit(new GenerationRequest(TestModels.Prompt, s_greedy, tenantA)));
+        GenerationEvent other = await FirstAsync(scheduler.Submit(new GenerationRequest(TestModels.Prompt, s_greedy, new CacheTenant("c"))));
+        Assert.Equal(TestModels.Prompt.Length - 1, again.CachedPromptTokens);
+        Assert.Equal(0, other.CachedPromptTokens);
+
+        listener.RecordObservableInstruments();
+        lock (recorded)
+        {
+            Assert.Contains(recorded, r => r.Name == "myelin.inference.time_to_first_token" && r.Value > 0);
+            Assert.Contains(recorded, r => r.Name == "myelin.inference.inter_token_latency");
+            Assert.Contains(recorded, r => r.Name == "myelin.inference.prefix_cache_hits" && r.Value > 0);
+            Assert.Contains(recorded, r => r.Name == "myelin.inference.requests_running");
+        }
+    }
+
+    [Fact]
+    public void Bad_requests_are_refused_up_front()
+    {
+        using InferenceModel model = InferenceModel.Open(TestModels.Get(TestModels.Llama, GgmlType.Q8_0));
+        using var scheduler = new EngineScheduler(model, cache: null);
+        Assert.Throws<ArgumentException>(() => scheduler.Submit(new GenerationRequest([], s_greedy, CacheTenant.Default)));
+        Assert.Throws<ArgumentException>(() => scheduler.Submit(new GenerationRequest([model.Shape.VocabSize], s_greedy, CacheTenant.Default)));
+        Assert.Throws<ArgumentException>(() => scheduler.Submit(new GenerationRequest(new int[model.Shape.ContextLength], s_greedy, CacheTenant.Default)));
+        Assert.Throws<ArgumentException>(() => scheduler.Submit(new GenerationRequest([1], s_greedy with { TopP = 2 }, CacheTenant.Default)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SchedulerOptions { MaxRunning = 4, MaxBatchTokens = 2 }.Validate());
+    }
+
+    private static int[] Greedy(InferenceModel model, int[] prompt, int count)
+    {
+        KvSequence sequence = model.CreateSequence(prompt.Length + count + 1);
+        var logits = new float[model.Shape.VocabSize];
+        model.Prefill(sequence, prompt, logits);
+        var tokens = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            tokens[i] = Array.IndexOf(logits, logits.Max());
+            if (i + 1 < count)
+            {
+                model.Decode(sequence, tokens[i], logits);
+            }
+        }
+
+        return tokens;
+    }
+
+    private static async Task<int[]> ReadTokensAsync(ChannelReader<GenerationEvent> events)
+    {
+        var tokens = new List<int>();
+        await foreach (GenerationEvent e in events.ReadAllAsync())
+        {
+            if (e.Stop != StopReason.StopToken)
+            {
+                tokens.Add(e.Token);
+            }
+        }
+
+        return [.. tokens];
+    }
+
+    private static async Task RecordAsync(ChannelReader<GenerationEvent> events, string name, List<string> order)
+    {
+        await ReadTokensAsync(events);
+        lock (order)
+        {
+            order.Add(name);
+        }
+    }
+
+    private static async Task<GenerationEvent> FirstAsync(ChannelReader<GenerationEvent> events)
+    {
+        GenerationEvent first = await events.ReadAsync();
+        await ReadTokensAsync(events);
+        return first;
+    }
+}
