@@ -26,8 +26,9 @@ public sealed partial class SqliteMemoryStore
             c =>
             {
                 using SqliteCommand select = c.CreateCommand();
+                // '+tenant' keeps the planner on the unique id index instead of scanning the tenant's rows.
                 select.CommandText = $"SELECT {MemorySchema.ItemColumns} FROM items " +
-                    "WHERE tenant = $tenant AND id IN (SELECT value FROM json_each($ids))";
+                    "WHERE +tenant = $tenant AND id IN (SELECT value FROM json_each($ids))";
                 select.Parameters.AddWithValue("$tenant", tenant.Value);
                 select.Parameters.AddWithValue("$ids", ItemRows.JsonStrings(ids));
                 Dictionary<string, MemoryItem> byId = ItemRows.ReadAll(select, tenant).ToDictionary(i => i.Id, StringComparer.Ordinal);

@@ -26,9 +26,11 @@ public sealed partial class SqliteMemoryStore
                 using SqliteCommand select = c.CreateCommand();
 
                 // bm25() is lower-is-better; the scope column weighs 0 so the scope token never affects the score.
+                // CROSS JOIN pins the full-text match as the outer loop: otherwise the planner may walk the user's
+                // items and re-run the MATCH once per row.
                 var sql = new StringBuilder("""
                     SELECT i.seq, i.id, -bm25(items_fts, 0.0, 1.0) AS score
-                    FROM items_fts f JOIN items i ON i.seq = f.rowid
+                    FROM items_fts f CROSS JOIN items i ON i.seq = f.rowid
                     WHERE items_fts MATCH $match AND i.tenant = $tenant AND i.user_id = $user
                     """);
                 ItemRows.AppendFilter(sql, select, filter, "i.");

@@ -74,7 +74,7 @@ public sealed partial class SqliteMemoryStore
                     close.CommandText = """
                         UPDATE items SET valid_to = $to, invalidated_at = $now, superseded_by = $new WHERE seq = $seq;
                         UPDATE items SET superseded_by = $new
-                        WHERE tenant = $tenant AND user_id = $user AND kind = 0 AND log_offset IN (SELECT value FROM json_each($offsets));
+                        WHERE tenant = $tenant AND +user_id = $user AND kind = 0 AND log_offset IN (SELECT value FROM json_each($offsets));
                         """;
                     close.Parameters.AddWithValue("$to", UnixMicros.From(validTo));
                     close.Parameters.AddWithValue("$now", UnixMicros.From(now));
@@ -142,9 +142,10 @@ public sealed partial class SqliteMemoryStore
                 using SqliteTransaction tx = c.BeginTransaction();
                 using SqliteCommand update = c.CreateCommand();
                 update.Transaction = tx;
+                // '+tenant' keeps the planner on the unique id index instead of scanning the tenant's rows.
                 update.CommandText = """
                     UPDATE items SET access_count = access_count + 1, last_accessed_at = $at
-                    WHERE tenant = $tenant AND id IN (SELECT value FROM json_each($ids))
+                    WHERE +tenant = $tenant AND id IN (SELECT value FROM json_each($ids))
                     """;
                 update.Parameters.AddWithValue("$at", UnixMicros.From(at));
                 update.Parameters.AddWithValue("$tenant", tenant.Value);
