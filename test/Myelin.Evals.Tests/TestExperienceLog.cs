@@ -11,8 +11,10 @@ public sealed class TestExperienceLog : IExperienceLog
     public Task<IReadOnlyList<AppendResult>> AppendAsync(TenantId tenant, IReadOnlyList<NewExperienceRecord> records, CancellationToken cancellationToken = default) =>
         AppendCallback!(tenant, records, cancellationToken);
 
+    public Func<TenantId, LogQuery, IReadOnlyList<ExperienceRecord>>? QueryCallback { get; set; }
+
     public Task<IReadOnlyList<ExperienceRecord>> QueryAsync(TenantId tenant, LogQuery query, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<ExperienceRecord>>([]);
+        Task.FromResult(QueryCallback?.Invoke(tenant, query) ?? []);
 
     public Task<long> CountAsync(TenantId tenant, LogQuery query, CancellationToken cancellationToken = default) => Task.FromResult(0L);
 

@@ -1,7 +1,7 @@
-using System.Text;
 using System.Text.Json;
 using Myelin.Core;
 using Myelin.Core.Log;
+using Myelin.Evals.Internal;
 using Myelin.Evals.Tracing;
 
 namespace Myelin.Evals.Datasets;
@@ -39,8 +39,8 @@ public static class TraceDatasetItems
             }
 
             var byStart = parsed.OrderBy(p => p.Start).ToList();
-            var withInput = byStart.FirstOrDefault(p => Messages(p.Attributes, GenAiAttributes.InputMessages) is not null);
-            var withOutput = byStart.OrderBy(p => p.End).LastOrDefault(p => Messages(p.Attributes, GenAiAttributes.OutputMessages) is not null);
+            var withInput = byStart.FirstOrDefault(p => SpanMessages.Read(p.Attributes, GenAiAttributes.InputMessages) is not null);
+            var withOutput = byStart.OrderBy(p => p.End).LastOrDefault(p => SpanMessages.Read(p.Attributes, GenAiAttributes.OutputMessages) is not null);
             if (withInput.Attributes.ValueKind == JsonValueKind.Undefined || withOutput.Attributes.ValueKind == JsonValueKind.Undefined)
             {
                 throw new MyelinValidationException(
@@ -48,8 +48,8 @@ public static class TraceDatasetItems
                     $"Trace '{traceId}' has no recorded input and output messages; content capture is opt-in (EnableSensitiveData).");
             }
 
-            List<(string Role, string Text)> input = Messages(withInput.Attributes, GenAiAttributes.InputMessages)!;
-            List<(string Role, string Text)> output = Messages(withOutput.Attributes, GenAiAttributes.OutputMessages)!;
+            List<(string Role, string Text)> input = SpanMessages.Read(withInput.Attributes, GenAiAttributes.InputMessages)!;
+            List<(string Role, string Text)> output = SpanMessages.Read(withOutput.Attributes, GenAiAttributes.OutputMessages)!;
             string question = input.LastOrDefault(m => m.Role == "user").Text ?? (input.Count > 0 ? input[^1].Text : string.Empty);
             if (string.IsNullOrWhiteSpace(question))
             {
@@ -57,7 +57,7 @@ public static class TraceDatasetItems
             }
 
             var context = new List<string>();
-            if (Messages(withInput.Attributes, GenAiAttributes.SystemInstructions) is { } system)
+            if (SpanMessages.Read(withInput.Attributes, GenAiAttributes.SystemInstructions) is { } system)
             {
                 context.AddRange(system.Select(m => m.Text).Where(t => t.Length > 0));
             }
@@ -90,84 +90,6 @@ public static class TraceDatasetItems
                 doc.Dispose();
             }
         }
-    }
-
-    private static List<(string Role, string Text)>? Messages(JsonElement attributes, string name)
-    {
-        if (!attributes.TryGetProperty(name, out JsonElement value))
-        {
-            return null;
-        }
-
-        // Our tracer stores the messages as a JSON string; OTLP senders may also send them structured.
-        JsonElement messages = value;
-        JsonDocument? owned = null;
-        try
-        {
-            if (value.ValueKind == JsonValueKind.String)
-            {
-                try
-                {
-                    owned = JsonDocument.Parse(value.GetString()!);
-                    messages = owned.RootElement;
-                }
-                catch (JsonException)
-                {
-                    return [("user", value.GetString()!)];
-                }
-            }
-
-            if (messages.ValueKind != JsonValueKind.Array)
-            {
-                return null;
-            }
-
-            var result = new List<(string, string)>();
-            foreach (JsonElement message in messages.EnumerateArray())
-            {
-                result.Add(MessageText(message));
-            }
-
-            return result;
-        }
-        finally
-        {
-            owned?.Dispose();
-        }
-    }
-
-    private static (string Role, string Text) MessageText(JsonElement message)
-    {
-        if (message.ValueKind != JsonValueKind.Object)
-        {
-            return ("user", message.ValueKind == JsonValueKind.String ? message.GetString()! : string.Empty);
-        }
-
-        string role = message.TryGetProperty("role", out JsonElement r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "system";
-        var text = new StringBuilder();
-        if (message.TryGetProperty("parts", out JsonElement parts) && parts.ValueKind == JsonValueKind.Array)
-        {
-            foreach (JsonElement part in parts.EnumerateArray())
-            {
-                string? type = part.TryGetProperty("type", out JsonElement t) ? t.GetString() : null;
-                string? content = type switch
-                {
-                    "text" when part.TryGetProperty("content", out JsonElement c) && c.ValueKind == JsonValueKind.String => c.GetString(),
-                    "tool_call_response" when part.TryGetProperty("response", out JsonElement c) && c.ValueKind == JsonValueKind.String => c.GetString(),
-                    _ => null,
-                };
-                if (content is not null)
-                {
-                    text.Append(text.Length > 0 ? "\n" : string.Empty).Append(content);
-                }
-            }
-        }
-        else if (message.TryGetProperty("content", out JsonElement content) && content.ValueKind == JsonValueKind.String)
-        {
-            text.Append(content.GetString());
-        }
-
-        return (role, text.ToString());
     }
 
     private static string? Text(JsonElement attributes, string name) =>
