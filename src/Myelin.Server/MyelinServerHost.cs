@@ -85,6 +85,7 @@ public static class MyelinServerHost
         // after the server has drained in-flight requests.
         builder.Services.AddSingleton<IMyelinStorage>(_ => storage);
         builder.Services.AddSingleton(_ => models);
+        builder.Services.AddSingleton<MetricsCollector>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new ServerInfo(TimeProvider.System.GetUtcNow(), TimeProvider.System));
@@ -109,6 +110,9 @@ public static class MyelinServerHost
         configure?.Invoke(builder);
 
         WebApplication app = builder.Build();
+
+        // Created now so it sees every measurement from the first request on.
+        app.Services.GetRequiredService<MetricsCollector>();
         app.UseExceptionHandler();
         app.UseStatusCodePages(async context =>
         {

@@ -133,5 +133,25 @@ public sealed class OpenAiApiTests : IAsyncLifetime
         await ProblemAssert.IsProblemAsync(await _server.Client(key: null).GetAsync("/v1/models"), HttpStatusCode.Unauthorized, "missing_api_key");
     }
 
+    [Fact]
+    public async Task Metrics_show_latency_tokens_and_cache_for_the_operator_only()
+    {
+        string body = """{"model":"tiny-qwen","messages":[{"role":"user","content":"Count the tokens."}],"max_tokens":4,"temperature":0}""";
+        (await _server.Client().PostAsync("/v1/chat/completions", Json(body))).EnsureSuccessStatusCode();
+        (await _server.Client().PostAsync("/v1/chat/completions", Json(body))).EnsureSuccessStatusCode();
+
+        HttpResponseMessage response = await _server.Client().GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        string metrics = await response.Content.ReadAsStringAsync();
+        Assert.Contains("# TYPE myelin_inference_time_to_first_token_seconds histogram", metrics, StringComparison.Ordinal);
+        Assert.Contains("myelin_inference_time_to_first_token_seconds_bucket{model=\"tiny-qwen\",le=\"+Inf\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("myelin_inference_generation_tokens_total{model=\"tiny-qwen\"}", metrics, StringComparison.Ordinal);
+        Assert.Matches(@"myelin_inference_prefix_cache_hits_total\{model=""tiny-qwen""\} [1-9]", metrics);
+        Assert.Contains("myelin_inference_requests_running{model=\"tiny-qwen\"} 0", metrics, StringComparison.Ordinal);
+
+        (_, _, string tenantAdmin) = await _server.CreateTenantAsync("metrics-tenant");
+        Assert.Equal(HttpStatusCode.Forbidden, (await _server.Client(tenantAdmin).GetAsync("/metrics")).StatusCode);
+    }
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 }

@@ -57,7 +57,7 @@ public sealed partial class LocalChatClient : IChatClient
             _cache = new RadixPrefixCache(new KvBlockPool(_options.CacheBlocks, _options.CacheBlockTokens, probe.LayerCount, probe.KvDim));
         }
 
-        _scheduler = new EngineScheduler(model, _cache, _options.Scheduler);
+        _scheduler = new EngineScheduler(model, _cache, _options.Scheduler, modelId);
 
         Metadata = new ChatClientMetadata("myelin", null, modelId);
     }

@@ -136,10 +136,10 @@ public sealed partial class EngineScheduler
         active.Cached = _cache?.Load(active.Request.Tenant, active.Prompt.AsSpan(0, active.Prompt.Length - 1), active.Sequence) ?? 0;
         active.Prefilled = active.Cached;
         active.AllTokens.AddRange(active.Prompt);
-        _metrics.QueueTime.Record(_time.GetElapsedTime(active.Arrived).TotalSeconds);
-        _metrics.PromptTokens.Add(active.Prompt.Length);
-        _metrics.PrefixCacheQueries.Add(active.Prompt.Length - 1);
-        _metrics.PrefixCacheHits.Add(active.Cached);
+        _metrics.Record(_metrics.QueueTime, _time.GetElapsedTime(active.Arrived).TotalSeconds);
+        _metrics.Add(_metrics.PromptTokens, active.Prompt.Length);
+        _metrics.Add(_metrics.PrefixCacheQueries, active.Prompt.Length - 1);
+        _metrics.Add(_metrics.PrefixCacheHits, active.Cached);
         _running.Add(active);
         Volatile.Write(ref _runningCount, _running.Count);
     }
@@ -205,17 +205,17 @@ public sealed partial class EngineScheduler
             long now = _time.GetTimestamp();
             if (active.LastEmitted == 0)
             {
-                _metrics.TimeToFirstToken.Record(_time.GetElapsedTime(active.Arrived, now).TotalSeconds);
+                _metrics.Record(_metrics.TimeToFirstToken, _time.GetElapsedTime(active.Arrived, now).TotalSeconds);
             }
             else
             {
-                _metrics.InterTokenLatency.Record(_time.GetElapsedTime(active.LastEmitted, now).TotalSeconds);
+                _metrics.Record(_metrics.InterTokenLatency, _time.GetElapsedTime(active.LastEmitted, now).TotalSeconds);
             }
 
             active.LastEmitted = now;
             if (stop != StopReason.StopToken)
             {
-                _metrics.GenerationTokens.Add(1);
+                _metrics.Add(_metrics.GenerationTokens, 1);
             }
 
             active.Output.Writer.TryWrite(new GenerationEvent(sampled.Token, stop, active.Cached));
@@ -239,7 +239,7 @@ public sealed partial class EngineScheduler
             _cache.Store(active.Request.Tenant, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(active.AllTokens)[..sequence.Length], sequence);
         }
 
-        _metrics.EndToEnd.Record(_time.GetElapsedTime(active.Arrived).TotalSeconds);
+        _metrics.Record(_metrics.EndToEnd, _time.GetElapsedTime(active.Arrived).TotalSeconds);
         _running.Remove(active);
         Volatile.Write(ref _runningCount, _running.Count);
         active.Output.Writer.TryComplete(error);

@@ -34,7 +34,14 @@ public sealed partial class EngineScheduler : IDisposable
     private int _nextTenant;
 
     /// <summary>Starts the scheduler's thread over <paramref name="model"/>, which it uses exclusively from now on.</summary>
-    public EngineScheduler(InferenceModel model, RadixPrefixCache? cache, SchedulerOptions? options = null, TimeProvider? time = null, IMeterFactory? meterFactory = null)
+    /// <param name="model">The model; the scheduler's thread is its only user from now on.</param>
+    /// <param name="cache">The prefix cache to load prompts from and store them in, or null.</param>
+    /// <param name="options">Batching limits.</param>
+    /// <param name="name">The model name metrics are tagged with.</param>
+    /// <param name="time">The clock for latency metrics.</param>
+    /// <param name="meterFactory">Where the <c>Myelin.Inference</c> meter comes from (a private meter when null).</param>
+    public EngineScheduler(
+        InferenceModel model, RadixPrefixCache? cache, SchedulerOptions? options = null, string name = "model", TimeProvider? time = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         _options = options ?? new SchedulerOptions();
@@ -43,7 +50,7 @@ public sealed partial class EngineScheduler : IDisposable
         _cache = cache;
         _time = time ?? TimeProvider.System;
         _meter = meterFactory?.Create(InferenceAssembly.TelemetryName) ?? new Meter(InferenceAssembly.TelemetryName);
-        _metrics = new InferenceMetrics(_meter, () => Volatile.Read(ref _runningCount), () => Volatile.Read(ref _waitingCount), KvUsage);
+        _metrics = new InferenceMetrics(_meter, name, () => Volatile.Read(ref _runningCount), () => Volatile.Read(ref _waitingCount), KvUsage);
         _logits = new float[_options.MaxRunning * model.Shape.VocabSize];
         _loop = new Thread(Run) { IsBackground = true, Name = "myelin-engine" };
         _loop.Start();

@@ -15,6 +15,12 @@ public static class StatusApi
         routes.MapGet("/health", () => TypedResults.Ok(new HealthOutput("ok"))).WithTags("Status").AllowAnonymous();
         routes.MapGet("/ready", ReadyAsync).WithTags("Status").AllowAnonymous();
         routes.MapGet("/api/status", StatusAsync).WithTags("Status").RequireAuthorization(ApiKeyDefaults.ReaderPolicy);
+
+        // Metrics span every tenant, so only the operator may scrape them (Prometheus: bearer_token in the scrape config).
+        routes.MapGet("/metrics", (MetricsCollector metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"))
+            .WithTags("Status")
+            .RequireAuthorization(ApiKeyDefaults.OperatorPolicy)
+            .WithSummary("Prometheus text exposition of the Myelin.* meters (inference latency, tokens, prefix cache, queue).");
         return routes;
     }
 
