@@ -6,7 +6,7 @@ namespace Myelin.Memory.Internal;
 /// <summary>The memory database file: one writer connection behind a lock and a small pool of readers.</summary>
 /// <remarks>SQLite has one writer at a time anyway; serialising in-process avoids busy retries. WAL lets readers run
 /// beside the writer. <c>secure_delete</c> zeroes freed pages so forgotten content does not linger in the file.</remarks>
-internal sealed class MemoryDatabase : IAsyncDisposable
+internal sealed class MemoryDatabase : IAsyncDisposable, IDisposable
 {
     private const int MaxIdleReaders = 8;
     private readonly string _connectionString;
@@ -27,6 +27,14 @@ internal sealed class MemoryDatabase : IAsyncDisposable
             DefaultTimeout = 30,
         }.ToString();
         _writer = Open(writer: true);
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on the writer; only while nothing else can use the database (opening).</summary>
+    public void ExecuteWhileOpening(string sql)
+    {
+        using SqliteCommand command = _writer.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
@@ -96,6 +104,17 @@ internal sealed class MemoryDatabase : IAsyncDisposable
         finally
         {
             _writeLock.Release();
+        }
+    }
+
+    /// <summary>Closes the connections without waiting for the write lock: only for a database nobody else uses yet.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _writer.Dispose();
+        while (_readers.TryTake(out SqliteConnection? reader))
+        {
+            reader.Dispose();
         }
     }
 

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Myelin.Core;
 using Myelin.Memory.Internal;
 
@@ -31,32 +30,38 @@ public sealed partial class SqliteMemoryStore : IMemoryStore, IAsyncDisposable
     public static Task<SqliteMemoryStore> OpenInDirectoryAsync(
         string dataDirectory, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(OpenInDirectory(dataDirectory, timeProvider));
+    }
+
+    /// <summary>Opens (creating when missing) <c>{dataDirectory}/memory.db</c>; opening is synchronous file work.</summary>
+    public static SqliteMemoryStore OpenInDirectory(string dataDirectory, TimeProvider? timeProvider = null)
+    {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
         Directory.CreateDirectory(dataDirectory);
-        return OpenAsync(Path.Combine(dataDirectory, FileName), timeProvider, cancellationToken);
+        return Open(Path.Combine(dataDirectory, FileName), timeProvider);
     }
 
     /// <summary>Opens (creating when missing) the database file at <paramref name="path"/>.</summary>
-    public static async Task<SqliteMemoryStore> OpenAsync(
+    public static Task<SqliteMemoryStore> OpenAsync(
         string path, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Open(path, timeProvider));
+    }
+
+    private static SqliteMemoryStore Open(string path, TimeProvider? timeProvider)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var db = new MemoryDatabase(path);
         try
         {
-            await db.WriteAsync(
-                c =>
-                {
-                    using SqliteCommand create = c.CreateCommand();
-                    create.CommandText = MemorySchema.Create;
-                    return create.ExecuteNonQuery();
-                },
-                cancellationToken).ConfigureAwait(false);
+            db.ExecuteWhileOpening(MemorySchema.Create);
             return new SqliteMemoryStore(db, timeProvider ?? TimeProvider.System) { FilePath = path };
         }
         catch
         {
-            await db.DisposeAsync().ConfigureAwait(false);
+            db.Dispose();
             throw;
         }
     }
