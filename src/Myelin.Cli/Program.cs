@@ -7,6 +7,7 @@ var root = new RootCommand("Myelin: serve models, remember, evaluate and learn f
     ServeCommand.Create(),
     ChatCommand.Create(),
     ModelCommand.Create(),
+    BenchCommand.Create(),
 };
 
 return await CliRunner.InvokeAsync(root, args);

@@ -19,6 +19,9 @@ public sealed class MyelinOptions
     /// <summary>GGUF model files the server loads and serves on its OpenAI-compatible API (<c>--model</c>, repeatable).</summary>
     public IList<string> ModelPaths { get; } = [];
 
+    /// <summary>Tokens of KV each served model keeps in its prefix cache (0 turns prefix reuse off; <c>--prefix-cache-tokens</c>).</summary>
+    public int PrefixCacheTokens { get; set; } = 16384;
+
     /// <summary>Requests per second each tenant may make on average.</summary>
     public int RateLimitPerSecond { get; set; } = 500;
 

@@ -36,6 +36,11 @@ public sealed class MyelinOptionsValidator : IValidateOptions<MyelinOptions>
             failures.Add("RateLimitPerSecond and RateLimitBurst must be at least 1.");
         }
 
+        if (options.PrefixCacheTokens is < 0 or > 16_777_216)
+        {
+            failures.Add("PrefixCacheTokens must be between 0 and 16777216 (--prefix-cache-tokens).");
+        }
+
         foreach (string path in options.ModelPaths)
         {
             if (!File.Exists(path))

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Myelin.Core;
 using Myelin.Core.Storage;
 using Myelin.Hosting;
+using Myelin.Inference.Chat;
 using Myelin.Server.Auth;
 using Myelin.Server.Dashboard;
 using Myelin.Server.Endpoints;
@@ -47,7 +48,12 @@ public static class MyelinServerHost
                 announce?.Invoke(newKey);
             }
 
-            ModelCatalog models = ModelCatalog.Open(options.ModelPaths);
+            const int CacheBlockTokens = 16;
+            ModelCatalog models = ModelCatalog.Open(options.ModelPaths, new LocalChatClientOptions
+            {
+                CacheBlockTokens = CacheBlockTokens,
+                CacheBlocks = (options.PrefixCacheTokens + CacheBlockTokens - 1) / CacheBlockTokens,
+            });
             try
             {
                 return Build(options, urls, storage, models, configure);
@@ -107,6 +113,7 @@ public static class MyelinServerHost
         builder.Services.AddTraceIndex(options.DataDirectory);
         builder.Services.AddDatasets(options.DataDirectory);
         builder.Services.AddExperiments(options.DataDirectory);
+        builder.Services.AddMemory(options.DataDirectory);
         configure?.Invoke(builder);
 
         WebApplication app = builder.Build();
@@ -141,6 +148,7 @@ public static class MyelinServerHost
         app.MapTracesApi();
         app.MapDatasetsApi();
         app.MapExperimentsApi();
+        app.MapMemoryApi();
         app.MapOpenAiApi();
         app.MapDashboard();
         return app;

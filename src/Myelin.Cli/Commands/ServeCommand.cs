@@ -32,13 +32,20 @@ internal static class ServeCommand
         {
             Description = "A GGUF model to serve on the OpenAI-compatible API (/v1/chat/completions); repeatable.",
         };
-        var command = new Command("serve", "Start the Myelin server and dashboard.") { data, urls, postgres, models };
+        var prefixCache = new Option<int>("--prefix-cache-tokens")
+        {
+            Description = "Tokens of KV each model keeps for prefix reuse (0 turns it off).",
+            DefaultValueFactory = _ => 16384,
+        };
+        var command = new Command("serve", "Start the Myelin server and dashboard.") { data, urls, postgres, models, prefixCache };
         command.SetAction((result, cancellationToken) => RunAsync(
-            result.GetValue(data)!, result.GetValue(urls)!, result.GetValue(postgres), result.GetValue(models) ?? [], cancellationToken));
+            result.GetValue(data)!, result.GetValue(urls)!, result.GetValue(postgres), result.GetValue(models) ?? [], result.GetValue(prefixCache),
+            cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string data, string[] urls, string? postgres, string[] models, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(
+        string data, string[] urls, string? postgres, string[] models, int prefixCacheTokens, CancellationToken cancellationToken)
     {
         string[] addresses = [.. urls.SelectMany(u => u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
         foreach (string address in addresses)
@@ -54,6 +61,7 @@ internal static class ServeCommand
             DataDirectory = data,
             PostgresConnectionString = postgres,
             AdminKey = Environment.GetEnvironmentVariable("MYELIN_ADMIN_KEY") is { Length: > 0 } key ? key : null,
+            PrefixCacheTokens = prefixCacheTokens,
         };
         foreach (string model in models)
         {

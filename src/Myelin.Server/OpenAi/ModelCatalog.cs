@@ -33,7 +33,7 @@ public sealed class ModelCatalog : IDisposable
 
     /// <summary>Loads each GGUF file as a <see cref="LocalChatClient"/>, named by its <c>general.name</c> (or file name).</summary>
     /// <exception cref="MyelinValidationException">A file cannot be served (its message names the file and why).</exception>
-    public static ModelCatalog Open(IEnumerable<string> paths)
+    public static ModelCatalog Open(IEnumerable<string> paths, LocalChatClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var clients = new List<KeyValuePair<string, IChatClient>>();
@@ -44,7 +44,7 @@ public sealed class ModelCatalog : IDisposable
                 LocalChatClient client;
                 try
                 {
-                    client = LocalChatClient.Open(path);
+                    client = LocalChatClient.Open(path, options);
                 }
                 catch (Exception ex) when (ex is Myelin.Models.Formats.ModelFormatException or IOException or UnauthorizedAccessException)
                 {
