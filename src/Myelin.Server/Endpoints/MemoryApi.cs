@@ -1,0 +1,171 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Myelin.Core;
+using Myelin.Core.Storage;
+using Myelin.Memory;
+using Myelin.Memory.Ingest;
+using Myelin.Memory.Retrieval;
+using Myelin.Server.Auth;
+
+namespace Myelin.Server.Endpoints;
+
+/// <summary>
+/// Long-term memory: <c>POST /api/memory/turns</c> (remember), <c>POST /api/memory/recall</c>,
+/// <c>GET /api/memory/users/{userId}/items</c> (list), <c>GET /api/memory/items/{id}</c> (item and history),
+/// <c>GET /api/memory/quarantine</c>, <c>DELETE /api/memory/users/{userId}</c> (forget a user).
+/// </summary>
+/// <remarks>The tenant always comes from the API key. Reading needs a reader key, remembering a writer key, forgetting
+/// an admin key; forgetting appends an audit record (with a hash of the user id) to the tenant's log.</remarks>
+public static partial class MemoryApi
+{
+    /// <summary>Registers the memory room (<c>{data}/memory.db</c>) and its JSON metadata.</summary>
+    public static IServiceCollection AddMemory(this IServiceCollection services, string dataDirectory)
+    {
+        services.AddSingleton(sp => MemoryRoom.Open(
+            dataDirectory,
+            sp.GetRequiredService<IMyelinStorage>().Log,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()));
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Add(MemoryJsonContext.Default));
+        return services;
+    }
+
+    /// <summary>Maps the endpoints.</summary>
+    public static IEndpointRouteBuilder MapMemoryApi(this IEndpointRouteBuilder routes)
+    {
+        RouteGroupBuilder read = routes.MapGroup("/api/memory").WithTags("Memory").RequireAuthorization(ApiKeyDefaults.ReaderPolicy);
+        RouteGroupBuilder write = routes.MapGroup("/api/memory").WithTags("Memory").RequireAuthorization(ApiKeyDefaults.WriterPolicy);
+        RouteGroupBuilder admin = routes.MapGroup("/api/memory").WithTags("Memory").RequireAuthorization(ApiKeyDefaults.AdminPolicy);
+        write.MapPost("/turns", RememberAsync)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Remember turns: stored in the log and as episodes before the answer; extraction follows in the background.");
+        read.MapPost("/recall", RecallAsync)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Hybrid recall for one user: {userId, query, kinds, validAt, limit, ...}.");
+        read.MapGet("/users/{userId}/items", ListAsync)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("A user's items, newest first: ?kind=, ?validAt= (as of), ?knownAt=, ?limit= (default 100, at most 1000).");
+        read.MapGet("/items/{id}", HistoryAsync)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One item and its history.");
+        read.MapGet("/quarantine", QuarantineAsync)
+            .WithSummary("Extractor outputs that stayed invalid: ?userId=, ?limit= (default 100).");
+        admin.MapDelete("/users/{userId}", ForgetAsync)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Forget a user: removes items, index entries, vectors, history and quarantined outputs; an audit record remains.");
+        return routes;
+    }
+
+    private static async Task<Ok<RememberTurnsResponse>> RememberAsync(RememberTurnsRequest request, HttpContext context, MemoryRoom room)
+    {
+        Principal principal = context.RequireMyelinPrincipal();
+        if (request.Turns is null)
+        {
+            throw new MyelinValidationException("invalid_turn_batch", "The body needs a 'turns' array of 1 to 1000 turns.");
+        }
+
+        ConversationTurn[] turns = [.. request.Turns.Select(t => new ConversationTurn(t.UserId ?? string.Empty, t.Role ?? string.Empty, t.Text ?? string.Empty)
+        {
+            Speaker = t.Speaker, AgentId = t.AgentId, SessionId = t.SessionId, Timestamp = t.Timestamp, IdempotencyKey = t.IdempotencyKey,
+        })];
+        IReadOnlyList<RememberedTurn> stored = await room.Ingestor.RememberAsync(principal.Tenant, turns, context.RequestAborted).ConfigureAwait(false);
+        return TypedResults.Ok(new RememberTurnsResponse([.. stored.Select(s => new RememberedTurnOutput(s.Offset, s.EpisodeId, s.Duplicate))]));
+    }
+
+    private static async Task<Ok<RecallOutput>> RecallAsync(RecallInput input, HttpContext context, MemoryRoom room)
+    {
+        Principal principal = context.RequireMyelinPrincipal();
+        var request = new RecallRequest(input.UserId ?? string.Empty, input.Query ?? string.Empty)
+        {
+            AgentId = input.AgentId,
+            SessionId = input.SessionId,
+            Kinds = input.Kinds is null ? null : [.. input.Kinds.Select(ParseKind)],
+            ValidAt = input.ValidAt,
+            From = input.From,
+            To = input.To,
+            Limit = input.Limit ?? 10,
+            NeighbourTurns = input.NeighbourTurns ?? 1,
+            AboutThePast = input.AboutThePast,
+        };
+        RecallResult result = await room.Retriever.RecallAsync(principal.Tenant, request, context.RequestAborted).ConfigureAwait(false);
+        return TypedResults.Ok(new RecallOutput(
+            [.. result.Hits.Select(h => new RecallHitOutput(
+                ToOutput(h.Item), h.Score, h.Superseded, h.TextRank, h.VectorRank, [.. h.Neighbours.Select(ToOutput)]))],
+            result.AboutThePast));
+    }
+
+    private static async Task<Ok<MemoryListOutput>> ListAsync(
+        string userId, string? kind, DateTimeOffset? validAt, DateTimeOffset? knownAt, int? limit, HttpContext context, MemoryRoom room)
+    {
+        Principal principal = context.RequireMyelinPrincipal();
+        if (!MemoryScope.IsValidId(userId) || limit is < 1 or > 1000)
+        {
+            throw new MyelinValidationException("invalid_memory_list", "Give a valid user id and a limit from 1 to 1000.");
+        }
+
+        var filter = new MemoryFilter
+        {
+            UserId = userId,
+            Kinds = kind is null ? null : [ParseKind(kind)],
+            ValidAt = validAt,
+            KnownAt = knownAt,
+            Limit = limit ?? 100,
+        };
+        IReadOnlyList<MemoryItem> items = await room.Store.ListAsync(principal.Tenant, filter, context.RequestAborted).ConfigureAwait(false);
+        return TypedResults.Ok(new MemoryListOutput([.. items.Select(ToOutput)]));
+    }
+
+    private static async Task<Ok<MemoryHistoryOutput>> HistoryAsync(string id, HttpContext context, MemoryRoom room)
+    {
+        Principal principal = context.RequireMyelinPrincipal();
+        MemoryItem item = await room.Store.GetAsync(principal.Tenant, id, context.RequestAborted).ConfigureAwait(false)
+            ?? throw new MyelinNotFoundException("memory_not_found", $"Memory item '{id}' does not exist in this tenant.");
+        IReadOnlyList<MemoryHistoryEntry> history = await room.Store.GetHistoryAsync(principal.Tenant, id, context.RequestAborted).ConfigureAwait(false);
+        return TypedResults.Ok(new MemoryHistoryOutput(
+            ToOutput(item),
+            [.. history.Select(e => new MemoryHistoryEntryOutput(
+                e.At, e.Action.ToString().ToLowerInvariant(), e.Text, e.ValidFrom, e.ValidTo, e.RelatedItemId, e.Reason))]));
+    }
+
+    private static async Task<Ok<QuarantineListOutput>> QuarantineAsync(string? userId, int? limit, HttpContext context, MemoryRoom room)
+    {
+        Principal principal = context.RequireMyelinPrincipal();
+        IReadOnlyList<QuarantinedOutput> outputs = await room.Store.ListQuarantineAsync(
+            principal.Tenant, userId, Math.Clamp(limit ?? 100, 1, 1000), context.RequestAborted).ConfigureAwait(false);
+        return TypedResults.Ok(new QuarantineListOutput(
+            [.. outputs.Select(q => new QuarantinedOutputDto(q.UserId, q.At, q.Extractor, q.Attempts, q.Error, q.Output, q.SourceOffsets))]));
+    }
+
+    private static async Task<Ok<ForgetUserOutput>> ForgetAsync(
+        string userId, HttpContext context, MemoryRoom room, IMyelinStorage storage, TimeProvider time)
+    {
+        Principal principal = context.RequireMyelinPrincipal();
+        if (!MemoryScope.IsValidId(userId))
+        {
+            throw new MyelinValidationException("invalid_memory_scope", "The user id must be 1-128 characters without control characters.");
+        }
+
+        ForgetResult result = await room.Store.ForgetUserAsync(principal.Tenant, userId, time.GetUtcNow(), context.RequestAborted).ConfigureAwait(false);
+        room.Retriever.Forget(principal.Tenant, userId);
+        string target = "user-sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(principal.Tenant.Value + "\n" + userId)));
+        await Audit.RecordAsync(storage, principal.Tenant, principal, "memory.forget_user", target, context.RequestAborted).ConfigureAwait(false);
+        return TypedResults.Ok(new ForgetUserOutput(result.Items, result.HistoryEntries, result.QuarantinedOutputs, result.AuditId));
+    }
+
+    private static MemoryKind ParseKind(string kind) => kind.ToLowerInvariant() switch
+    {
+        "episode" => MemoryKind.Episode,
+        "fact" => MemoryKind.Fact,
+        "preference" => MemoryKind.Preference,
+        "procedure" => MemoryKind.Procedure,
+        "summary" => MemoryKind.Summary,
+        _ => throw new MyelinValidationException(
+            "invalid_memory_kind", $"Kind '{kind}' is invalid: use episode, fact, preference, procedure or summary."),
+    };
+
+    private static MemoryItemOutput ToOutput(MemoryItem i) => new(
+        i.Id, i.Scope.UserId, i.Scope.AgentId, i.Scope.SessionId, i.Kind.ToString().ToLowerInvariant(), i.Text, i.Subject, i.Value,
+        i.Speaker, i.ValidFrom, i.ValidTo, i.RecordedAt, i.InvalidatedAt, i.SourceOffsets, i.Importance, i.AccessCount, i.Supersedes,
+        i.SupersededBy);
+}

@@ -1,0 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Myelin.Server.Endpoints;
+
+/// <summary>Source-generated JSON metadata of the memory endpoints.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(RememberTurnsRequest))]
+[JsonSerializable(typeof(RememberTurnsResponse))]
+[JsonSerializable(typeof(RecallInput))]
+[JsonSerializable(typeof(RecallOutput))]
+[JsonSerializable(typeof(MemoryListOutput))]
+[JsonSerializable(typeof(MemoryHistoryOutput))]
+[JsonSerializable(typeof(QuarantineListOutput))]
+[JsonSerializable(typeof(ForgetUserOutput))]
+internal sealed partial class MemoryJsonContext : JsonSerializerContext;
