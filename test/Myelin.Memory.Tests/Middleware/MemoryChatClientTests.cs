@@ -1,0 +1,90 @@
+using Microsoft.Extensions.AI;
+using Myelin.Memory.Retrieval;
+
+namespace Myelin.Memory.Middleware;
+
+public sealed class MemoryChatClientTests
+{
+    private static ChatOptions For(string user, string session) => new()
+    {
+        AdditionalProperties = new AdditionalPropertiesDictionary
+        {
+            [MemoryChatClientOptions.UserIdKey] = user,
+            [MemoryChatClientOptions.SessionIdKey] = session,
+        },
+    };
+
+    [Fact]
+    public async Task Recalls_before_the_call_and_remembers_after_it()
+    {
+        await using IngestHarness h = await IngestHarness.StartAsync();
+        await h.RememberAsync(TestStore.TenantA, IngestHarness.Turn("alice", "I'm allergic to peanuts.", TestStore.T0));
+        var inner = new ScriptedChatClient(_ => "Try the lentil curry, it has no peanuts.");
+        var retriever = new MemoryRetriever(h.Store, h.Embeddings);
+        using var client = new MemoryChatClient(inner, h.Ingestor, retriever, new MemoryChatClientOptions { Tenant = TestStore.TenantA });
+
+        ChatResponse response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "What should I cook tonight? No peanuts please")], For("alice", "s9"));
+        await h.Ingestor.WhenIdleAsync();
+
+        Assert.Equal("Try the lentil curry, it has no peanuts.", response.Text);
+        IReadOnlyList<ChatMessage> sent = inner.Requests[0];
+        Assert.Equal(ChatRole.System, sent[0].Role);
+        Assert.Contains("allergic to peanuts", sent[0].Text, StringComparison.Ordinal);
+        IReadOnlyList<MemoryItem> session = await h.Store.ListAsync(TestStore.TenantA, new MemoryFilter { UserId = "alice", SessionId = "s9" });
+        Assert.Equal(["Try the lentil curry, it has no peanuts.", "What should I cook tonight? No peanuts please"], session.Select(i => i.Text).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Streaming_records_the_assembled_response()
+    {
+        await using IngestHarness h = await IngestHarness.StartAsync();
+        var inner = new StreamingClient(["Hello", ", ", "Bob"]);
+        using var client = new MemoryChatClient(
+            inner, h.Ingestor, new MemoryRetriever(h.Store, h.Embeddings), new MemoryChatClientOptions { Tenant = TestStore.TenantA, DefaultUserId = "bob" });
+
+        var parts = new List<string>();
+        await foreach (ChatResponseUpdate u in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Hi, I'm Bob")]))
+        {
+            parts.Add(u.Text);
+        }
+
+        Assert.Equal(["Hello", ", ", "Bob"], parts);
+        IReadOnlyList<MemoryItem> stored = await h.Store.ListAsync(TestStore.TenantA, new MemoryFilter { UserId = "bob", Kinds = [MemoryKind.Episode] });
+        Assert.Contains(stored, i => i.Text == "Hello, Bob");
+    }
+
+    [Fact]
+    public async Task A_call_without_a_user_passes_through()
+    {
+        await using IngestHarness h = await IngestHarness.StartAsync();
+        var inner = ScriptedChatClient.Always("ok");
+        using var client = new MemoryChatClient(inner, h.Ingestor, new MemoryRetriever(h.Store, h.Embeddings), new MemoryChatClientOptions { Tenant = TestStore.TenantA });
+
+        await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hello")]);
+
+        Assert.Single(inner.Requests[0]);
+        Assert.Equal(0, h.Ingestor.Statistics.TurnsStored);
+    }
+
+    private sealed class StreamingClient(string[] parts) : IChatClient
+    {
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, string.Concat(parts))));
+
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+            IEnumerable<ChatMessage> messages, ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            foreach (string p in parts)
+            {
+                await Task.Yield();
+                yield return new ChatResponseUpdate(ChatRole.Assistant, p);
+            }
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+}
