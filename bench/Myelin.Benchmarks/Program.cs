@@ -22,5 +22,10 @@ if (args.Length > 0 && args[0] == "memory-quality")
     return Myelin.Benchmarks.Memory.MemoryQuality.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "memory-scale")
+{
+    return Myelin.Benchmarks.Memory.MemoryScale.Run(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -6,8 +6,8 @@ namespace Myelin.Memory.Retrieval;
 /// cosine similarity.</summary>
 /// <remarks>
 /// <para>Nodes are numbered in insertion order and hold their vector by reference (the caller must not change it).
-/// Levels come from a seeded generator, so the same inserts build the same graph. Neighbours are selected by
-/// similarity (the simple heuristic) and pruned to <c>M</c> (<c>2M</c> on level 0).</para>
+/// Levels come from a seeded generator, so the same inserts build the same graph. Neighbours are chosen with the
+/// paper's diversity heuristic and pruned to <c>M</c> (<c>2M</c> on level 0).</para>
 /// <para>Not thread-safe: guard <see cref="Add"/> against concurrent <see cref="Search"/> with a reader/writer lock.</para>
 /// </remarks>
 public sealed class HnswIndex
@@ -69,14 +69,14 @@ public sealed class HnswIndex
         {
             List<ScoredVector> candidates = SearchLayer(vector, current, _efConstruction, l);
             int max = l == 0 ? 2 * _m : _m;
-            foreach (ScoredVector c in candidates.Take(_m))
+            foreach (int c in SelectNeighbours(vector, candidates.Select(c => c.Index), _m))
             {
-                links[l].Add(c.Index);
-                List<int> back = _links[c.Index][l];
+                links[l].Add(c);
+                List<int> back = _links[c][l];
                 back.Add(node);
                 if (back.Count > max)
                 {
-                    Prune(c.Index, back, max);
+                    Prune(c, back, max);
                 }
             }
 
@@ -187,7 +187,42 @@ public sealed class HnswIndex
     {
         float[] v = _vectors[node];
         links.Sort((a, b) => Similarity(v, b).CompareTo(Similarity(v, a)));
-        links.RemoveRange(max, links.Count - max);
+        List<int> kept = SelectNeighbours(v, links, max);
+        links.Clear();
+        links.AddRange(kept);
+    }
+
+    // The paper's neighbour-selection heuristic (algorithm 4): take candidates best first, but skip one that is closer
+    // to an already chosen neighbour than to the base. Links then spread in different directions instead of piling
+    // into one cluster, which matters when many vectors are near-duplicates (repeated phrases in conversations).
+    private List<int> SelectNeighbours(float[] baseVector, IEnumerable<int> bestFirst, int max)
+    {
+        var chosen = new List<int>(max);
+        foreach (int c in bestFirst)
+        {
+            if (chosen.Count >= max)
+            {
+                break;
+            }
+
+            float toBase = TensorPrimitives.Dot(baseVector, _vectors[c]);
+            bool diverse = true;
+            foreach (int other in chosen)
+            {
+                if (TensorPrimitives.Dot(_vectors[c], _vectors[other]) > toBase)
+                {
+                    diverse = false;
+                    break;
+                }
+            }
+
+            if (diverse)
+            {
+                chosen.Add(c);
+            }
+        }
+
+        return chosen;
     }
 
     private float Similarity(float[] query, int node) => TensorPrimitives.Dot(query, _vectors[node]);
