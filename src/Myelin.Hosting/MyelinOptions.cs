@@ -22,6 +22,9 @@ public sealed class MyelinOptions
     /// <summary>Tokens of KV each served model keeps in its prefix cache (0 turns prefix reuse off; <c>--prefix-cache-tokens</c>).</summary>
     public int PrefixCacheTokens { get; set; } = 16384;
 
+    /// <summary>Disk budget (MiB) of the KV tier under <c>{data}/kv-cache</c> that keeps evicted prefixes across restarts (0 turns it off).</summary>
+    public int KvDiskCacheMegabytes { get; set; } = 2048;
+
     /// <summary>Requests per second each tenant may make on average.</summary>
     public int RateLimitPerSecond { get; set; } = 500;
 

@@ -41,6 +41,11 @@ public sealed class MyelinOptionsValidator : IValidateOptions<MyelinOptions>
             failures.Add("PrefixCacheTokens must be between 0 and 16777216 (--prefix-cache-tokens).");
         }
 
+        if (options.KvDiskCacheMegabytes < 0)
+        {
+            failures.Add("KvDiskCacheMegabytes must be 0 or more (--kv-disk-cache-mb).");
+        }
+
         foreach (string path in options.ModelPaths)
         {
             if (!File.Exists(path))

@@ -53,6 +53,8 @@ public static class MyelinServerHost
             {
                 CacheBlockTokens = CacheBlockTokens,
                 CacheBlocks = (options.PrefixCacheTokens + CacheBlockTokens - 1) / CacheBlockTokens,
+                DiskCacheDirectory = options.KvDiskCacheMegabytes > 0 ? Path.Combine(Path.GetFullPath(options.DataDirectory), "kv-cache") : null,
+                DiskCacheBytes = (long)options.KvDiskCacheMegabytes << 20,
             });
             try
             {

@@ -37,15 +37,20 @@ internal static class ServeCommand
             Description = "Tokens of KV each model keeps for prefix reuse (0 turns it off).",
             DefaultValueFactory = _ => 16384,
         };
-        var command = new Command("serve", "Start the Myelin server and dashboard.") { data, urls, postgres, models, prefixCache };
+        var kvDisk = new Option<int>("--kv-disk-cache-mb")
+        {
+            Description = "Disk budget for evicted prefixes kept across restarts under <data>/kv-cache (0 turns it off).",
+            DefaultValueFactory = _ => 2048,
+        };
+        var command = new Command("serve", "Start the Myelin server and dashboard.") { data, urls, postgres, models, prefixCache, kvDisk };
         command.SetAction((result, cancellationToken) => RunAsync(
             result.GetValue(data)!, result.GetValue(urls)!, result.GetValue(postgres), result.GetValue(models) ?? [], result.GetValue(prefixCache),
-            cancellationToken));
+            result.GetValue(kvDisk), cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(
-        string data, string[] urls, string? postgres, string[] models, int prefixCacheTokens, CancellationToken cancellationToken)
+        string data, string[] urls, string? postgres, string[] models, int prefixCacheTokens, int kvDiskMegabytes, CancellationToken cancellationToken)
     {
         string[] addresses = [.. urls.SelectMany(u => u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
         foreach (string address in addresses)
@@ -62,6 +67,7 @@ internal static class ServeCommand
             PostgresConnectionString = postgres,
             AdminKey = Environment.GetEnvironmentVariable("MYELIN_ADMIN_KEY") is { Length: > 0 } key ? key : null,
             PrefixCacheTokens = prefixCacheTokens,
+            KvDiskCacheMegabytes = kvDiskMegabytes,
         };
         foreach (string model in models)
         {

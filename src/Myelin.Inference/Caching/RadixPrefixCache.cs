@@ -32,6 +32,10 @@ public sealed class RadixPrefixCache
         Pool = pool;
     }
 
+    /// <summary>Where evicted prefixes go (whole, from position 0) before their blocks are freed; null drops them.</summary>
+    /// <remarks>Called under the cache's lock, on the evicting thread.</remarks>
+    public IKvSpillTier? SpillTier { get; set; }
+
     /// <summary>The block pool the cache stores KV in.</summary>
     public KvBlockPool Pool { get; }
 
@@ -305,6 +309,43 @@ public sealed class RadixPrefixCache
         }
     }
 
+    /// <summary>The whole prefix ending at <paramref name="leaf"/>: its tokens and [layers][tokens * kvDim] keys and values.</summary>
+    private (int[] Tokens, float[][] Keys, float[][] Values) Gather(Node leaf)
+    {
+        int total = leaf.Start + leaf.Tokens.Length;
+        int kvDim = Pool.KvDim;
+        int bt = Pool.BlockTokens;
+        var tokens = new int[total];
+        var keys = new float[Pool.LayerCount][];
+        var values = new float[Pool.LayerCount][];
+        for (int l = 0; l < Pool.LayerCount; l++)
+        {
+            keys[l] = new float[total * kvDim];
+            values[l] = new float[total * kvDim];
+        }
+
+        for (Node? node = leaf; node?.Parent is not null; node = node.Parent)
+        {
+            node.Tokens.CopyTo(tokens, node.Start);
+            int end = node.Start + node.Tokens.Length;
+            for (int p = node.Start; p < end;)
+            {
+                KvBlockId block = node.Blocks[(p / bt) - (node.Start / bt)];
+                int offset = p % bt;
+                int n = Math.Min(bt - offset, end - p);
+                for (int l = 0; l < Pool.LayerCount; l++)
+                {
+                    Pool.Keys(block, l).Slice(offset * kvDim, n * kvDim).CopyTo(keys[l].AsSpan(p * kvDim));
+                    Pool.Values(block, l).Slice(offset * kvDim, n * kvDim).CopyTo(values[l].AsSpan(p * kvDim));
+                }
+
+                p += n;
+            }
+        }
+
+        return (tokens, keys, values);
+    }
+
     private Node Split(Node child, int k)
     {
         int bt = Pool.BlockTokens;
@@ -382,14 +423,26 @@ public sealed class RadixPrefixCache
         while (Pool.FreeBlocks < freeBlocks)
         {
             Node? victim = null;
-            foreach (Node root in _roots.Values)
+            CacheTenant victimTenant = default;
+            foreach ((CacheTenant tenant, Node root) in _roots)
             {
+                Node? before = victim;
                 FindLru(root, ref victim);
+                if (!ReferenceEquals(before, victim))
+                {
+                    victimTenant = tenant;
+                }
             }
 
             if (victim is null)
             {
                 return false;
+            }
+
+            if (SpillTier is { } tier)
+            {
+                (int[] tokens, float[][] keys, float[][] values) = Gather(victim);
+                tier.Spill(victimTenant, tokens, keys, values);
             }
 
             victim.Parent!.Children.Remove(victim.Tokens[0]);

@@ -57,7 +57,15 @@ public sealed partial class LocalChatClient : IChatClient
             _cache = new RadixPrefixCache(new KvBlockPool(_options.CacheBlocks, _options.CacheBlockTokens, probe.LayerCount, probe.KvDim));
         }
 
-        _scheduler = new EngineScheduler(model, _cache, _options.Scheduler, modelId);
+        DiskKvTier? disk = null;
+        if (_cache is not null && _options.DiskCacheDirectory is { } directory)
+        {
+            KvSequence probe = model.CreateSequence(1);
+            disk = new DiskKvTier(directory, DiskKvTier.Fingerprint(model), probe.LayerCount, probe.KvDim, _options.DiskCacheBytes);
+            _cache.SpillTier = disk;
+        }
+
+        _scheduler = new EngineScheduler(model, _cache, _options.Scheduler, modelId) { DiskTier = disk };
 
         Metadata = new ChatClientMetadata("myelin", null, modelId);
     }

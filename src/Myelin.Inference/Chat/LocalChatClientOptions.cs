@@ -15,6 +15,12 @@ public sealed class LocalChatClientOptions
     /// <summary>Blocks in the prefix cache (0 turns prefix reuse off).</summary>
     public int CacheBlocks { get; set; } = 512;
 
+    /// <summary>Directory of the disk KV tier that keeps evicted prefixes across restarts; null turns it off.</summary>
+    public string? DiskCacheDirectory { get; set; }
+
+    /// <summary>Disk budget of that tier.</summary>
+    public long DiskCacheBytes { get; set; } = 2L << 30;
+
     /// <summary>Continuous-batching limits (step token budget, concurrent sequences, queue length, prefill chunk).</summary>
     public Scheduling.SchedulerOptions Scheduler { get; set; } = new();
 }

@@ -133,7 +133,13 @@ public sealed partial class EngineScheduler
         active.Sequence = _model.CreateSequence(capacity);
         active.Sampler = new Sampler(active.Request.Sampling with { MaxTokens = Math.Min(active.Request.Sampling.MaxTokens, capacity - active.Prompt.Length) }, _model.Shape.VocabSize);
         active.Sampler.AddPromptTokens(active.Prompt);
-        active.Cached = _cache?.Load(active.Request.Tenant, active.Prompt.AsSpan(0, active.Prompt.Length - 1), active.Sequence) ?? 0;
+        ReadOnlySpan<int> reusable = active.Prompt.AsSpan(0, active.Prompt.Length - 1);
+        active.Cached = _cache?.Load(active.Request.Tenant, reusable, active.Sequence) ?? 0;
+        if (DiskTier is { } disk)
+        {
+            active.Cached = disk.Restore(active.Request.Tenant, reusable, active.Sequence, active.Cached);
+        }
+
         active.Prefilled = active.Cached;
         active.AllTokens.AddRange(active.Prompt);
         _metrics.Record(_metrics.QueueTime, _time.GetElapsedTime(active.Arrived).TotalSeconds);

@@ -56,6 +56,9 @@ public sealed partial class EngineScheduler : IDisposable
         _loop.Start();
     }
 
+    /// <summary>The disk tier that extends memory prefix hits with prefixes spilled earlier (or before a restart); null for none.</summary>
+    public Caching.DiskKvTier? DiskTier { get; init; }
+
     /// <summary>Requests generating now.</summary>
     public int Running => Volatile.Read(ref _runningCount);
 
