@@ -27,5 +27,10 @@ if (args.Length > 0 && args[0] == "memory-scale")
     return Myelin.Benchmarks.Memory.MemoryScale.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "kv-restore")
+{
+    return Myelin.Benchmarks.Inference.KvRestoreSideBySide.Run(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
