@@ -37,10 +37,16 @@ public sealed partial class MemoryRetriever
         List<MemoryItem> pool = [.. items.Values.Where(i => textRank.ContainsKey(i.Id) || vectorRank.ContainsKey(i.Id))];
         Dictionary<string, int> recency = RankBy(pool, i => i.ValidFrom.UtcTicks);
         Dictionary<string, int> importance = RankBy(pool, i => i.Importance + (0.02 * Math.Log(1 + i.AccessCount)));
+        // A question about the past is usually about the version just before the current one: among superseded
+        // candidates, the most recently replaced ranks first in an extra list.
+        Dictionary<string, int> lastReplaced = past
+            ? RankBy([.. pool.Where(i => superseded.Contains(i.Id))], i => (i.ValidTo ?? i.ValidFrom).UtcTicks)
+            : [];
         double k = _options.RrfK;
         var scored = pool.Select(i =>
         {
             double score = (_options.RecencyWeight / (k + recency[i.Id])) + (_options.ImportanceWeight / (k + importance[i.Id]));
+            score += lastReplaced.TryGetValue(i.Id, out int lr) ? _options.PastWeight / (k + lr) : 0;
             int? t = textRank.TryGetValue(i.Id, out int tr) ? tr : null;
             int? v = vectorRank.TryGetValue(i.Id, out int vr) ? vr : null;
             score += (t is { } a ? _options.TextWeight / (k + a) : 0) + (v is { } b ? _options.VectorWeight / (k + b) : 0);

@@ -21,6 +21,10 @@ public sealed class MemoryRetrieverOptions
     /// <summary>Weight of the importance order of the candidates (default 0.2).</summary>
     public double ImportanceWeight { get; set; } = 0.2;
 
+    /// <summary>Weight of the most-recently-replaced order of superseded candidates, for questions about the past
+    /// (default 0.5).</summary>
+    public double PastWeight { get; set; } = 0.5;
+
     /// <summary>Vectors per user from which the HNSW index replaces the exact scan (default 20,000).</summary>
     public int HnswThreshold { get; set; } = 20_000;
 
