@@ -98,7 +98,7 @@ public sealed class PatternExtractor : IMemoryExtractor
         foreach (Match m in ExtractionPatterns.Relation().Matches(sentence))
         {
             string relation = m.Groups["rel"].Value.ToLowerInvariant();
-            bool single = Regex.IsMatch(relation, "^(?:" + ExtractionPatterns.SingleRelations + ")$", RegexOptions.None, TimeSpan.FromSeconds(1));
+            bool single = ExtractionPatterns.SingleRelation().IsMatch(relation);
             string subject = single ? "relation." + Key(relation) : "relation." + Key(relation) + "." + Key(V(m));
             Add(MemoryKind.Fact, $"{who}'s {relation} is {V(m)}", subject, V(m), 0.8f, since);
         }

@@ -72,6 +72,9 @@ internal static partial class ExtractionPatterns
     [GeneratedRegex(@"\b(?:please )?(?<p>always|never) (?<v>[^.!?;]{3,120})", RegexOptions.IgnoreCase)]
     public static partial Regex Instruction();
 
+    [GeneratedRegex("^(?:" + SingleRelations + ")$")]
+    public static partial Regex SingleRelation();
+
     [GeneratedRegex(@"(?<=[.!?;\n])\s+")]
     public static partial Regex SentenceBreak();
 }
