@@ -8,6 +8,9 @@ var root = new RootCommand("Myelin: serve models, remember, evaluate and learn f
     ChatCommand.Create(),
     ModelCommand.Create(),
     BenchCommand.Create(),
+    DatasetsCommand.Create(),
+    TracesCommand.Create(),
+    EvalCommand.Create(),
 };
 
 return await CliRunner.InvokeAsync(root, args);

@@ -26,6 +26,35 @@ public sealed class CliTests
         Assert.Equal(answer1, answer2);
     }
 
+    [Fact]
+    public async Task Datasets_import_and_export_through_a_running_server()
+    {
+        using var directory = new TempDirectory("myelin-cli-datasets");
+        const string Key = "cli-datasets-key-0123456789abc";
+        await using ServerProcess server = await ServerProcess.StartAsync(directory.Combine("data"), Key, CancellationToken.None);
+        string items = directory.Combine("items.jsonl");
+        await File.WriteAllTextAsync(items, "{\"input\":\"2+2?\",\"expected\":\"4\"}\n{\"input\":\"Capital of France?\",\"expected\":\"Paris\"}\n");
+        string url = server.BaseAddress.ToString();
+
+        (int imported, string first) = await RunAsync("datasets", "import", "--url", url, "--key", Key, "--name", "golden", "--file", items);
+        (int again, string second) = await RunAsync("datasets", "import", "--url", url, "--key", Key, "--name", "golden", "--file", items);
+        Assert.True(imported == 0, first);
+        Assert.Contains("version v1", first, StringComparison.Ordinal);
+        Assert.Equal(0, again);
+        Assert.Contains("identical to an existing version", second, StringComparison.Ordinal);
+
+        string csv = directory.Combine("golden.csv");
+        (int exported, _) = await RunAsync("datasets", "export", "--url", url, "--key", Key, "--name", "golden", "--format", "csv", "--out", csv);
+        Assert.Equal(0, exported);
+        string[] lines = await File.ReadAllLinesAsync(csv);
+        Assert.Equal("id,input,expected_output,context", lines[0]);
+        Assert.Contains(lines, l => l.EndsWith(",Capital of France?,Paris,", StringComparison.Ordinal));
+
+        (int missing, string error) = await RunAsync("datasets", "export", "--url", url, "--key", Key, "--name", "nope");
+        Assert.Equal(1, missing);
+        Assert.Contains("No dataset named 'nope'", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(2, "--arch must be llama or qwen2", "model", "synth", "--out", "x.gguf", "--arch", "gpt5")]
     [InlineData(2, "--kv-heads must divide --heads", "model", "synth", "--out", "x.gguf", "--heads", "8", "--kv-heads", "3")]
