@@ -4,6 +4,8 @@ namespace Myelin.Memory.Internal;
 
 /// <summary>The in-memory vectors of one tenant+user, loaded from the store and extended as items arrive: a contiguous
 /// matrix for exact SIMD search, plus an HNSW graph once the user has at least the threshold number of vectors.</summary>
+/// <remarks>The graph is built on a thread-pool thread from a snapshot, outside the lock (it takes seconds at 100k
+/// vectors); searches stay exact until it is swapped in with the vectors that arrived meanwhile.</remarks>
 internal sealed class UserVectorIndex(int dimensionsHint, int hnswThreshold)
 {
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
@@ -11,6 +13,7 @@ internal sealed class UserVectorIndex(int dimensionsHint, int hnswThreshold)
     private float[] _matrix = new float[Math.Max(1, dimensionsHint) * 64];
     private int _dimensions;
     private HnswIndex? _hnsw;
+    private Task? _building;
 
     public long LastSequence { get; private set; }
 
@@ -61,13 +64,12 @@ internal sealed class UserVectorIndex(int dimensionsHint, int hnswThreshold)
                 LastSequence = v.Sequence;
             }
 
-            if (_hnsw is null && _ids.Count >= hnswThreshold)
+            if (_hnsw is null && _building is null && _ids.Count >= hnswThreshold)
             {
-                _hnsw = new HnswIndex();
-                for (int i = 0; i < _ids.Count; i++)
-                {
-                    _hnsw.Add(_matrix.AsSpan(i * _dimensions, _dimensions).ToArray());
-                }
+                int count = _ids.Count;
+                int dimensions = _dimensions;
+                float[] snapshot = _matrix.AsSpan(0, count * dimensions).ToArray();
+                _building = Task.Run(() => Build(snapshot, count, dimensions));
             }
         }
         finally
@@ -76,7 +78,10 @@ internal sealed class UserVectorIndex(int dimensionsHint, int hnswThreshold)
         }
     }
 
-    public List<(string Id, float Similarity)> Search(ReadOnlySpan<float> query, int k, bool exact)
+    /// <summary>Completes when a graph build that has started is done (for tests and benchmarks).</summary>
+    public Task WhenGraphBuiltAsync() => Volatile.Read(ref _building) ?? Task.CompletedTask;
+
+    public (List<(string Id, float Similarity)> Hits, bool UsedHnsw) Search(ReadOnlySpan<float> query, int k, bool exact)
     {
         _lock.EnterReadLock();
         try
@@ -84,22 +89,47 @@ internal sealed class UserVectorIndex(int dimensionsHint, int hnswThreshold)
             var hits = new List<(string, float)>(k);
             if (_dimensions == 0 || query.Length != _dimensions)
             {
-                return hits;
+                return (hits, false);
             }
 
-            IReadOnlyList<ScoredVector> found = _hnsw is not null && !exact
-                ? _hnsw.Search(query, k, Math.Max(96, 2 * k))
+            bool useGraph = _hnsw is not null && !exact;
+            IReadOnlyList<ScoredVector> found = useGraph
+                ? _hnsw!.Search(query, k, Math.Max(96, 2 * k))
                 : ExactVectorSearch.TopK(_matrix, _ids.Count, query, k);
             foreach (ScoredVector s in found)
             {
                 hits.Add((_ids[s.Index], s.Similarity));
             }
 
-            return hits;
+            return (hits, useGraph);
         }
         finally
         {
             _lock.ExitReadLock();
+        }
+    }
+
+    private void Build(float[] snapshot, int count, int dimensions)
+    {
+        var graph = new HnswIndex();
+        for (int i = 0; i < count; i++)
+        {
+            graph.Add(snapshot.AsSpan(i * dimensions, dimensions).ToArray());
+        }
+
+        _lock.EnterWriteLock();
+        try
+        {
+            for (int i = count; i < _ids.Count; i++)
+            {
+                graph.Add(_matrix.AsSpan(i * dimensions, dimensions).ToArray());
+            }
+
+            _hnsw = graph;
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
         }
     }
 }

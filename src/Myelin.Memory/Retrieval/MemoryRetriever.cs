@@ -9,7 +9,8 @@ namespace Myelin.Memory.Retrieval;
 /// importance; current items before superseded ones unless the query is about the past; neighbouring turns attached.</summary>
 /// <remarks>
 /// <para>Thread-safe. Keeps each user's vectors in memory (loaded on first use, extended incrementally), searched
-/// exactly with SIMD dot products, or with an HNSW graph above <see cref="MemoryRetrieverOptions.HnswThreshold"/>.</para>
+/// exactly with SIMD dot products, or with an HNSW graph above <see cref="MemoryRetrieverOptions.HnswThreshold"/>
+/// (built in the background; until it is ready, search stays exact).</para>
 /// <para>Every store call is scoped by the tenant argument and the request's user.</para>
 /// </remarks>
 public sealed partial class MemoryRetriever
@@ -57,13 +58,12 @@ public sealed partial class MemoryRetriever
             tenant, filter, TextAnalyzer.Default.Analyze(request.Query), candidates, cancellationToken).ConfigureAwait(false);
         Embedding<float> q = await _embeddings.GenerateAsync(request.Query, cancellationToken: cancellationToken).ConfigureAwait(false);
         UserVectorIndex index = await _vectors.GetAsync(tenant, request.UserId, cancellationToken).ConfigureAwait(false);
-        bool useHnsw = index.Count >= _options.HnswThreshold;
 
         // The vector index knows nothing of filters, so it over-fetches when there are any; they apply after loading.
         bool filtered = request.AgentId is not null || request.SessionId is not null || request.Kinds is { Count: > 0 } ||
             request.ValidAt is not null || request.From is not null || request.To is not null;
-        List<(string Id, float Similarity)> vector = index.Search(
-            Vectors.Normalized(q.Vector.Span), filtered ? candidates * 4 : candidates, exact: !useHnsw);
+        (List<(string Id, float Similarity)> vector, bool useHnsw) = index.Search(
+            Vectors.Normalized(q.Vector.Span), filtered ? candidates * 4 : candidates, exact: false);
 
         List<RecallHit> hits = await FuseAsync(tenant, request, filter, past, text, vector, candidates, cancellationToken).ConfigureAwait(false);
         if (_options.RecordAccess && hits.Count > 0)
@@ -72,6 +72,15 @@ public sealed partial class MemoryRetriever
         }
 
         return new RecallResult(hits, past, useHnsw);
+    }
+
+    /// <summary>Loads a user's vectors and, when the HNSW graph is being built for them, waits for it (for benchmarks
+    /// and tests; recall never waits: it searches exactly until the graph is ready).</summary>
+    public async Task WarmUpAsync(TenantId tenant, string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        UserVectorIndex index = await _vectors.GetAsync(tenant, userId, cancellationToken).ConfigureAwait(false);
+        await index.WhenGraphBuiltAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Drops the cached vectors of a user (after the user was forgotten).</summary>

@@ -122,10 +122,14 @@ public sealed class MemoryRetrieverTests
         await using IngestHarness h = await SeedAsync();
 
         RecallResult exact = await Retriever(h).RecallAsync(TestStore.TenantA, new RecallRequest("alice", "quarterly budget"));
-        RecallResult approx = await Retriever(h, hnswThreshold: 2).RecallAsync(TestStore.TenantA, new RecallRequest("alice", "quarterly budget"));
+        MemoryRetriever withGraph = Retriever(h, hnswThreshold: 2);
+        RecallResult beforeGraph = await withGraph.RecallAsync(TestStore.TenantA, new RecallRequest("alice", "quarterly budget"));
+        await withGraph.WarmUpAsync(TestStore.TenantA, "alice");
+        RecallResult approx = await withGraph.RecallAsync(TestStore.TenantA, new RecallRequest("alice", "quarterly budget"));
 
         Assert.False(exact.UsedHnsw);
         Assert.True(approx.UsedHnsw);
+        Assert.Equal(exact.Hits[0].Item.Id, beforeGraph.Hits[0].Item.Id);
         Assert.Equal(exact.Hits[0].Item.Id, approx.Hits[0].Item.Id);
     }
 
