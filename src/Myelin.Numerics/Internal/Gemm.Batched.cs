@@ -24,8 +24,23 @@ internal static unsafe partial class Gemm
 
         var job = new BatchJob
         {
-            Level = level, TransA = ta, TransB = tb, M = m, N = n, K = k, Alpha = alpha, A = a, Lda = lda, StrideA = strideA,
-            B = b, Ldb = ldb, StrideB = strideB, Beta = beta, C = c, Ldc = ldc, StrideC = strideC,
+            Level = level,
+            TransA = ta,
+            TransB = tb,
+            M = m,
+            N = n,
+            K = k,
+            Alpha = alpha,
+            A = a,
+            Lda = lda,
+            StrideA = strideA,
+            B = b,
+            Ldb = ldb,
+            StrideB = strideB,
+            Beta = beta,
+            C = c,
+            Ldc = ldc,
+            StrideC = strideC,
         };
         ParallelRunner.For(batch, threads, job);
     }

@@ -59,8 +59,21 @@ internal static unsafe partial class Gemm
 
         var job = new SlabJob
         {
-            Level = level, TransA = ta, TransB = tb, M = m, N = n, K = k, Alpha = alpha, A = a, Lda = lda,
-            B = b, Ldb = ldb, Beta = beta, C = c, Ldc = ldc, Slabs = threads,
+            Level = level,
+            TransA = ta,
+            TransB = tb,
+            M = m,
+            N = n,
+            K = k,
+            Alpha = alpha,
+            A = a,
+            Lda = lda,
+            B = b,
+            Ldb = ldb,
+            Beta = beta,
+            C = c,
+            Ldc = ldc,
+            Slabs = threads,
             ByColumns = n >= m || m < 2 * MR * threads,
         };
         if (threads == 1)

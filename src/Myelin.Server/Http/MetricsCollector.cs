@@ -51,7 +51,7 @@ public sealed class MetricsCollector : IDisposable
             };
             text.Append("# HELP ").Append(name).Append(' ').Append(instrument.Description?.Replace('\n', ' ')).Append('\n');
             text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
-            foreach ((( _, string labels), Series series) in group.OrderBy(s => s.Key.Labels, StringComparer.Ordinal))
+            foreach (((_, string labels), Series series) in group.OrderBy(s => s.Key.Labels, StringComparer.Ordinal))
             {
                 series.Render(text, type == "counter" && !name.EndsWith("_total", StringComparison.Ordinal) ? name + "_total" : name, labels);
             }

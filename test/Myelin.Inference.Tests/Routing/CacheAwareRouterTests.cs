@@ -82,7 +82,8 @@ public sealed class CacheAwareRouterTests
             new Models.SynthesisOptions(
                 new Models.ModelShape(Models.ModelArchitecture.Qwen2, vocabulary.Count, 1024, 64, 2, 128, 4, 2, TiedEmbeddings: true),
                 Myelin.Models.Formats.GgmlType.Q8_0,
-                Seed: 5) { Tokenizer = new Models.VocabularyMetadataSource(vocabulary) },
+                Seed: 5)
+            { Tokenizer = new Models.VocabularyMetadataSource(vocabulary) },
             path);
         using var router = new CacheAwareRouter([Chat.LocalChatClient.Open(path), Chat.LocalChatClient.Open(path)], ownsReplicas: true);
         Benchmarking.AgentTrace trace = Benchmarking.AgentTrace.Generate(seed: 3, sessions: 3, turns: 3, systemWords: 80);
