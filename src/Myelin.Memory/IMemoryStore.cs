@@ -79,6 +79,11 @@ public interface IMemoryStore
         TenantId tenant, string? userId, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Removes every item, index entry, vector, history entry and quarantined output of a user, and
-    /// leaves an audit record holding only a hash of the user id.</summary>
-    Task<ForgetResult> ForgetUserAsync(TenantId tenant, string userId, DateTimeOffset at, CancellationToken cancellationToken = default);
+    /// leaves an audit record holding only a hash of the user id and <paramref name="throughLogOffset"/>: the tenant's
+    /// log head at the time, so a rebuild from the log does not bring the user's earlier turns back.</summary>
+    Task<ForgetResult> ForgetUserAsync(
+        TenantId tenant, string userId, DateTimeOffset at, long throughLogOffset, CancellationToken cancellationToken = default);
+
+    /// <summary>The highest log offset through which the user was forgotten, or 0 when never.</summary>
+    Task<long> GetForgottenThroughAsync(TenantId tenant, string userId, CancellationToken cancellationToken = default);
 }

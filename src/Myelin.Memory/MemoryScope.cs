@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Myelin.Core;
 
 namespace Myelin.Memory;
@@ -35,7 +36,7 @@ public sealed record MemoryScope
     public string? SessionId { get; }
 
     /// <summary>Whether <paramref name="value"/> is an acceptable user, agent or session id.</summary>
-    public static bool IsValidId(string? value)
+    public static bool IsValidId([NotNullWhen(true)] string? value)
     {
         if (string.IsNullOrWhiteSpace(value) || value.Length > MaxIdLength)
         {

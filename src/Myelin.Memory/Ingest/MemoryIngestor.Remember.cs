@@ -68,6 +68,21 @@ public sealed partial class MemoryIngestor
             return results;
         }
 
+        IReadOnlyList<MemoryItem> items = await StoreAndQueueAsync(tenant, turns, scopes, toStore, appended, now, cancellationToken)
+            .ConfigureAwait(false);
+        for (int j = 0; j < toStore.Count; j++)
+        {
+            results[toStore[j]] = results[toStore[j]] with { EpisodeId = items[j].Id };
+        }
+
+        return results;
+    }
+
+    // Stores the turns at `indexes` as episodes (with embeddings) and queues their extraction.
+    private async Task<IReadOnlyList<MemoryItem>> StoreAndQueueAsync(
+        TenantId tenant, IReadOnlyList<ConversationTurn> turns, MemoryScope[] scopes, List<int> toStore,
+        IReadOnlyList<AppendResult> appended, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         GeneratedEmbeddings<Embedding<float>> vectors = await _embeddings.GenerateAsync(
             toStore.Select(i => EmbeddingText(turns[i])), cancellationToken: cancellationToken).ConfigureAwait(false);
         var episodes = new NewMemoryItem[toStore.Count];
@@ -85,15 +100,10 @@ public sealed partial class MemoryIngestor
         }
 
         IReadOnlyList<MemoryItem> items = await _store.AddAsync(tenant, episodes, "turn", cancellationToken).ConfigureAwait(false);
-        for (int j = 0; j < toStore.Count; j++)
-        {
-            results[toStore[j]] = results[toStore[j]] with { EpisodeId = items[j].Id };
-        }
-
         Interlocked.Add(ref _turnsStored, items.Count);
         _turnCounter.Add(items.Count);
         await QueueAsync(tenant, turns, scopes, toStore, appended, now, cancellationToken).ConfigureAwait(false);
-        return results;
+        return items;
     }
 
     private async Task QueueAsync(

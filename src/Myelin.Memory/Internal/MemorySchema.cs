@@ -70,7 +70,9 @@ internal static class MemorySchema
             at INTEGER NOT NULL,
             action TEXT NOT NULL,
             subject_hash TEXT NOT NULL,
+            through_offset INTEGER NOT NULL DEFAULT 0,
             detail TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS audit_subject ON audit (tenant, subject_hash);
         PRAGMA user_version = 1;
         """;
 

@@ -70,11 +70,12 @@ public sealed partial class SqliteMemoryStore
     /// checkpointed and truncated; with <c>secure_delete</c> on, freed pages are zeroed, so the user's text does not
     /// remain anywhere in the database files. This rewrites the whole index, so it is slow on a large store.</remarks>
     public async Task<ForgetResult> ForgetUserAsync(
-        TenantId tenant, string userId, DateTimeOffset at, CancellationToken cancellationToken = default)
+        TenantId tenant, string userId, DateTimeOffset at, long throughLogOffset, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
+        ArgumentOutOfRangeException.ThrowIfNegative(throughLogOffset);
         string auditId = "aud_" + Guid.NewGuid().ToString("N");
-        string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tenant.Value + "\n" + userId)));
+        string hash = SubjectHash(tenant, userId);
         return await _db.WriteAsync(
             c =>
             {
@@ -87,8 +88,9 @@ public sealed partial class SqliteMemoryStore
                     quarantine = Execute(c, tx, tenant, userId, "DELETE FROM quarantine WHERE tenant = $tenant AND user_id = $user");
                     using SqliteCommand audit = c.CreateCommand();
                     audit.Transaction = tx;
-                    audit.CommandText = "INSERT INTO audit (id, tenant, at, action, subject_hash, detail) " +
-                        "VALUES ($id, $tenant, $at, 'forget_user', $hash, $detail)";
+                    audit.CommandText = "INSERT INTO audit (id, tenant, at, action, subject_hash, through_offset, detail) " +
+                        "VALUES ($id, $tenant, $at, 'forget_user', $hash, $through, $detail)";
+                    audit.Parameters.AddWithValue("$through", throughLogOffset);
                     audit.Parameters.AddWithValue("$id", auditId);
                     audit.Parameters.AddWithValue("$tenant", tenant.Value);
                     audit.Parameters.AddWithValue("$at", UnixMicros.From(at));
@@ -107,6 +109,26 @@ public sealed partial class SqliteMemoryStore
             },
             cancellationToken).ConfigureAwait(false);
     }
+
+    /// <inheritdoc />
+    public Task<long> GetForgottenThroughAsync(TenantId tenant, string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        return _db.ReadAsync(
+            c =>
+            {
+                using SqliteCommand select = c.CreateCommand();
+                select.CommandText = "SELECT COALESCE(MAX(through_offset), 0) FROM audit " +
+                    "WHERE tenant = $tenant AND subject_hash = $hash AND action = 'forget_user'";
+                select.Parameters.AddWithValue("$tenant", tenant.Value);
+                select.Parameters.AddWithValue("$hash", SubjectHash(tenant, userId));
+                return (long)select.ExecuteScalar()!;
+            },
+            cancellationToken);
+    }
+
+    private static string SubjectHash(TenantId tenant, string userId) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tenant.Value + "\n" + userId)));
 
     private static long Execute(SqliteConnection c, SqliteTransaction tx, TenantId tenant, string userId, string sql)
     {

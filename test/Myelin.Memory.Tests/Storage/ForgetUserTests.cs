@@ -27,7 +27,8 @@ public sealed class ForgetUserTests
         Assert.NotEmpty(await h.Store.ListQuarantineAsync(TestStore.TenantA, User, 10));
         Assert.True(ContainsAny(h.Directory), "the secrets must be in the files before forgetting");
 
-        ForgetResult result = await h.Store.ForgetUserAsync(TestStore.TenantA, User, TestStore.T0.AddYears(1));
+        ForgetResult result = await h.Store.ForgetUserAsync(
+            TestStore.TenantA, User, TestStore.T0.AddYears(1), await h.Storage.Log.GetHeadOffsetAsync(TestStore.TenantA));
         retriever.Forget(TestStore.TenantA, User);
 
         Assert.True(result.Items >= 31);
