@@ -134,6 +134,33 @@ public sealed class OpenAiApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Raw_completions_continue_the_prompt_and_stream_the_same_text()
+    {
+        const string Body = """{"model":"tiny-qwen","prompt":"The agent remembers","max_tokens":6,"temperature":0.7,"seed":11}""";
+        HttpResponseMessage plain = await _server.Client().PostAsync("/v1/completions", Json(Body));
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        using JsonDocument completion = JsonDocument.Parse(await plain.Content.ReadAsStringAsync());
+        Assert.Equal("text_completion", completion.RootElement.GetProperty("object").GetString());
+        string text = completion.RootElement.GetProperty("choices")[0].GetProperty("text").GetString()!;
+        Assert.True(completion.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32() is > 0 and <= 6);
+
+        string streamed = await (await _server.Client().PostAsync("/v1/completions", Json(Body.Replace("\"seed\":11", "\"seed\":11,\"stream\":true", StringComparison.Ordinal))))
+            .Content.ReadAsStringAsync();
+        string[] events = [.. streamed.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)];
+        Assert.Equal("data: [DONE]", events[^1]);
+        Assert.Equal(text, string.Concat(events[..^1].Select(e =>
+        {
+            using JsonDocument chunk = JsonDocument.Parse(e["data: ".Length..]);
+            return chunk.RootElement.GetProperty("choices")[0].GetProperty("text").GetString();
+        })));
+
+        await ProblemAssert.IsProblemAsync(
+            await _server.Client().PostAsync("/v1/completions", Json("""{"model":"tiny-qwen","prompt":["a","b"]}""")), HttpStatusCode.BadRequest, "invalid_prompt");
+        await ProblemAssert.IsProblemAsync(
+            await _server.Client().PostAsync("/v1/completions", Json("""{"model":"tiny-qwen","messages":[]}""")), HttpStatusCode.BadRequest, "unsupported_parameter");
+    }
+
+    [Fact]
     public async Task Metrics_show_latency_tokens_and_cache_for_the_operator_only()
     {
         string body = """{"model":"tiny-qwen","messages":[{"role":"user","content":"Count the tokens."}],"max_tokens":4,"temperature":0}""";

@@ -109,21 +109,38 @@ public sealed partial class LocalChatClient : IChatClient
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<AiChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<AiChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         int[] prompt = [.. _tokenizer.Encode(Render(messages), addSpecial: false, parseSpecial: true)];
+        return GenerateAsync(prompt, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Continues raw text (no chat template): the prompt is encoded as the model's tokenizer does for plain text, with
+    /// BOS when the vocabulary asks for it. What <c>/v1/completions</c> serves.
+    /// </summary>
+    /// <exception cref="ArgumentException">The prompt is empty or too long, or an option is out of range.</exception>
+    public IAsyncEnumerable<ChatResponseUpdate> CompleteStreamingAsync(string prompt, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        return GenerateAsync([.. _tokenizer.Encode(prompt, addSpecial: true, parseSpecial: false)], options, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<ChatResponseUpdate> GenerateAsync(
+        int[] prompt, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         int maxTokens = options?.MaxOutputTokens ?? _options.DefaultMaxTokens;
         if (prompt.Length == 0)
         {
-            throw new ArgumentException("The conversation renders to an empty prompt.", nameof(messages));
+            throw new ArgumentException("The prompt is empty.", nameof(prompt));
         }
 
         if (prompt.Length + 1 > _contextLength)
         {
             throw new ArgumentException(
-                $"The prompt is {prompt.Length} tokens; this model's context holds {_contextLength}. Shorten the conversation.", nameof(messages));
+                $"The prompt is {prompt.Length} tokens; this model's context holds {_contextLength}. Shorten the conversation.", nameof(prompt));
         }
 
         SamplingOptions sampling = ToSampling(options, Math.Min(maxTokens, _contextLength - prompt.Length));

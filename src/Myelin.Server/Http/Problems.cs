@@ -25,7 +25,8 @@ public static class Problems
         context.Response.StatusCode = status;
         context.Response.ContentType = ContentType;
         ProblemDetails problem = Create(status, code, detail, context.Request.Path);
-        if (context.Request.Path.StartsWithSegments("/v1/chat") || context.Request.Path.StartsWithSegments("/v1/models"))
+        if (context.Request.Path.StartsWithSegments("/v1/chat") || context.Request.Path.StartsWithSegments("/v1/completions")
+            || context.Request.Path.StartsWithSegments("/v1/models"))
         {
             // OpenAI SDKs read errors from an "error" object; the problem document carries one for them.
             problem.Extensions["error"] = new OpenAiError(detail, OpenAiErrorType(status), code);

@@ -5,11 +5,12 @@ using Myelin.Core;
 namespace Myelin.Server.OpenAi;
 
 /// <summary>A parsed, validated <c>POST /v1/chat/completions</c> body.</summary>
-internal sealed record ChatCompletionRequest(string Model, List<ChatMessage> Messages, ChatOptions Options, bool Stream, bool IncludeUsage)
+/// <remarks>Also parses <c>/v1/completions</c> bodies, whose <c>prompt</c> string takes the place of <c>messages</c>.</remarks>
+internal sealed record ChatCompletionRequest(string Model, List<ChatMessage> Messages, string? Prompt, ChatOptions Options, bool Stream, bool IncludeUsage)
 {
     private static readonly HashSet<string> s_ignored = new(StringComparer.Ordinal) { "user", "metadata", "store", "service_tier", "parallel_tool_calls" };
 
-    public static ChatCompletionRequest Parse(JsonElement body)
+    public static ChatCompletionRequest Parse(JsonElement body, bool completion = false)
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
@@ -17,6 +18,7 @@ internal sealed record ChatCompletionRequest(string Model, List<ChatMessage> Mes
         }
 
         string? model = null;
+        string? prompt = null;
         List<ChatMessage>? messages = null;
         var options = new ChatOptions();
         bool stream = false, includeUsage = false;
@@ -27,8 +29,13 @@ internal sealed record ChatCompletionRequest(string Model, List<ChatMessage> Mes
                 case "model":
                     model = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : throw Invalid("invalid_model", "'model' must be a string.");
                     break;
-                case "messages":
+                case "messages" when !completion:
                     messages = ParseMessages(p.Value);
+                    break;
+                case "prompt" when completion:
+                    prompt = p.Value.ValueKind == JsonValueKind.String
+                        ? p.Value.GetString()
+                        : throw Invalid("invalid_prompt", "'prompt' must be a single string.");
                     break;
                 case "stream":
                     stream = Bool(p);
@@ -82,12 +89,22 @@ internal sealed record ChatCompletionRequest(string Model, List<ChatMessage> Mes
             throw Invalid("invalid_model", "'model' is required; GET /v1/models lists what is served.");
         }
 
+        if (completion)
+        {
+            if (string.IsNullOrEmpty(prompt))
+            {
+                throw Invalid("invalid_prompt", "'prompt' is required and must not be empty.");
+            }
+
+            return new ChatCompletionRequest(model, [], prompt, options, stream, includeUsage);
+        }
+
         if (messages is null || messages.Count == 0)
         {
             throw Invalid("invalid_messages", "'messages' must be a non-empty array.");
         }
 
-        return new ChatCompletionRequest(model, messages, options, stream, includeUsage);
+        return new ChatCompletionRequest(model, messages, null, options, stream, includeUsage);
     }
 
     private static List<ChatMessage> ParseMessages(JsonElement value)

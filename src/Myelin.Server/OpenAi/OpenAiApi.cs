@@ -22,6 +22,11 @@ public static class OpenAiApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Chat completion, streamed as server-sent events when 'stream' is true.");
+        group.MapPost("/completions", CompletionsAsync)
+            .Accepts<JsonElement>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Raw text completion of 'prompt' (no chat template), streamed when 'stream' is true.");
         return routes;
     }
 
@@ -46,14 +51,18 @@ public static class OpenAiApi
         }),
         "application/json");
 
-    private static async Task ChatCompletionsAsync(HttpContext context, ModelCatalog catalog)
+    private static Task ChatCompletionsAsync(HttpContext context, ModelCatalog catalog) => RunAsync(context, catalog, completion: false);
+
+    private static Task CompletionsAsync(HttpContext context, ModelCatalog catalog) => RunAsync(context, catalog, completion: true);
+
+    private static async Task RunAsync(HttpContext context, ModelCatalog catalog, bool completion)
     {
         Principal caller = context.RequireMyelinPrincipal();
         ChatCompletionRequest request;
         try
         {
             using JsonDocument body = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted).ConfigureAwait(false);
-            request = ChatCompletionRequest.Parse(body.RootElement);
+            request = ChatCompletionRequest.Parse(body.RootElement, completion);
         }
         catch (JsonException ex)
         {
@@ -62,27 +71,29 @@ public static class OpenAiApi
 
         IChatClient client = catalog.Get(request.Model);
         request.Options.AdditionalProperties = new AdditionalPropertiesDictionary { [LocalChatClient.TenantProperty] = caller.Tenant.Value };
-        string id = "chatcmpl-" + Guid.NewGuid().ToString("N");
+        var shape = new WireShape(completion);
+        string id = (completion ? "cmpl-" : "chatcmpl-") + Guid.NewGuid().ToString("N");
         long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
-        IAsyncEnumerator<ChatResponseUpdate> updates = client.GetStreamingResponseAsync(request.Messages, request.Options, context.RequestAborted)
-            .GetAsyncEnumerator(context.RequestAborted);
+        IAsyncEnumerator<ChatResponseUpdate> updates;
+        bool any;
+        try
+        {
+            // The engine validates (prompt length, sampling parameters) before its first update: fail as a 400 before any byte is sent.
+            updates = Start(client, request, context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
+            any = await updates.MoveNextAsync().ConfigureAwait(false);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new MyelinValidationException("invalid_request", ex.Message);
+        }
+
         await using (updates.ConfigureAwait(false))
         {
-            bool any;
-            try
-            {
-                // The engine validates (prompt length, sampling parameters) before its first update: fail as a 400 before any byte is sent.
-                any = await updates.MoveNextAsync().ConfigureAwait(false);
-            }
-            catch (ArgumentException ex)
-            {
-                throw new MyelinValidationException("invalid_request", ex.Message);
-            }
 
             if (request.Stream)
             {
-                await StreamAsync(context, request, updates, any, id, created).ConfigureAwait(false);
+                await StreamAsync(context, request, shape, updates, any, id, created).ConfigureAwait(false);
                 return;
             }
 
@@ -99,14 +110,23 @@ public static class OpenAiApi
             context.Response.ContentType = "application/json";
             await WriteJsonAsync(context.Response.Body, w =>
             {
-                Header(w, id, "chat.completion", created, request.Model);
+                Header(w, id, shape.Object, created, request.Model);
                 w.WriteStartArray("choices");
                 w.WriteStartObject();
                 w.WriteNumber("index", 0);
-                w.WriteStartObject("message");
-                w.WriteString("role", "assistant");
-                w.WriteString("content", text.ToString());
-                w.WriteEndObject();
+                if (completion)
+                {
+                    w.WriteString("text", text.ToString());
+                    w.WriteNull("logprobs");
+                }
+                else
+                {
+                    w.WriteStartObject("message");
+                    w.WriteString("role", "assistant");
+                    w.WriteString("content", text.ToString());
+                    w.WriteEndObject();
+                }
+
                 w.WriteString("finish_reason", FinishName(finish));
                 w.WriteEndObject();
                 w.WriteEndArray();
@@ -116,13 +136,29 @@ public static class OpenAiApi
         }
     }
 
+    private static IAsyncEnumerable<ChatResponseUpdate> Start(IChatClient client, ChatCompletionRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Prompt is null)
+        {
+            return client.GetStreamingResponseAsync(request.Messages, request.Options, cancellationToken);
+        }
+
+        return client is LocalChatClient local
+            ? local.CompleteStreamingAsync(request.Prompt, request.Options, cancellationToken)
+            : throw new MyelinValidationException("unsupported_model", $"Model '{request.Model}' serves chat completions only.");
+    }
+
     private static async Task StreamAsync(
-        HttpContext context, ChatCompletionRequest request, IAsyncEnumerator<ChatResponseUpdate> updates, bool any, string id, long created)
+        HttpContext context, ChatCompletionRequest request, WireShape shape, IAsyncEnumerator<ChatResponseUpdate> updates, bool any, string id, long created)
     {
         HttpResponse response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
-        await EventAsync(response, w => Chunk(w, id, created, request.Model, role: "assistant", content: null, finish: null)).ConfigureAwait(false);
+        if (!shape.Completion)
+        {
+            await EventAsync(response, w => Chunk(w, shape, id, created, request.Model, role: "assistant", content: null, finish: null)).ConfigureAwait(false);
+        }
+
         UsageDetails? usage = null;
         ChatFinishReason? finish = null;
         for (bool more = any; more; more = await updates.MoveNextAsync().ConfigureAwait(false))
@@ -132,16 +168,16 @@ public static class OpenAiApi
             finish = update.FinishReason ?? finish;
             if (update.Text.Length > 0)
             {
-                await EventAsync(response, w => Chunk(w, id, created, request.Model, role: null, update.Text, finish: null)).ConfigureAwait(false);
+                await EventAsync(response, w => Chunk(w, shape, id, created, request.Model, role: null, update.Text, finish: null)).ConfigureAwait(false);
             }
         }
 
-        await EventAsync(response, w => Chunk(w, id, created, request.Model, role: null, content: null, FinishName(finish))).ConfigureAwait(false);
+        await EventAsync(response, w => Chunk(w, shape, id, created, request.Model, role: null, content: null, FinishName(finish))).ConfigureAwait(false);
         if (request.IncludeUsage)
         {
             await EventAsync(response, w =>
             {
-                Header(w, id, "chat.completion.chunk", created, request.Model);
+                Header(w, id, shape.ChunkObject, created, request.Model);
                 w.WriteStartArray("choices");
                 w.WriteEndArray();
                 Usage(w, usage);
@@ -153,24 +189,33 @@ public static class OpenAiApi
         await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static void Chunk(Utf8JsonWriter w, string id, long created, string model, string? role, string? content, string? finish)
+    private static void Chunk(Utf8JsonWriter w, WireShape shape, string id, long created, string model, string? role, string? content, string? finish)
     {
-        Header(w, id, "chat.completion.chunk", created, model);
+        Header(w, id, shape.ChunkObject, created, model);
         w.WriteStartArray("choices");
         w.WriteStartObject();
         w.WriteNumber("index", 0);
-        w.WriteStartObject("delta");
-        if (role is not null)
+        if (shape.Completion)
         {
-            w.WriteString("role", role);
+            w.WriteString("text", content ?? string.Empty);
+            w.WriteNull("logprobs");
+        }
+        else
+        {
+            w.WriteStartObject("delta");
+            if (role is not null)
+            {
+                w.WriteString("role", role);
+            }
+
+            if (content is not null)
+            {
+                w.WriteString("content", content);
+            }
+
+            w.WriteEndObject();
         }
 
-        if (content is not null)
-        {
-            w.WriteString("content", content);
-        }
-
-        w.WriteEndObject();
         if (finish is null)
         {
             w.WriteNull("finish_reason");
@@ -224,5 +269,13 @@ public static class OpenAiApi
             write(writer);
             await writer.FlushAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The object names of the two APIs' responses and chunks.</summary>
+    private readonly record struct WireShape(bool Completion)
+    {
+        public string Object => Completion ? "text_completion" : "chat.completion";
+
+        public string ChunkObject => Completion ? "text_completion" : "chat.completion.chunk";
     }
 }
