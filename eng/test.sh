@@ -26,6 +26,8 @@ results="$root_dir/artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
 
+# Formatting first: a whitespace drift fails fast, before the build (style rules are enforced by the build itself).
+dotnet format whitespace Myelin.slnx --verify-no-changes
 dotnet build Myelin.slnx -c Release -nologo -clp:ErrorsOnly
 
 status=0

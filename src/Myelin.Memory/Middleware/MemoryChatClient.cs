@@ -97,7 +97,9 @@ public sealed class MemoryChatClient : DelegatingChatClient
             _options.Tenant,
             new RecallRequest(user, query.Length > 8192 ? query[..8192] : query)
             {
-                AgentId = _options.AgentId, Limit = Math.Min(_options.RecallLimit, 100), NeighbourTurns = 0,
+                AgentId = _options.AgentId,
+                Limit = Math.Min(_options.RecallLimit, 100),
+                NeighbourTurns = 0,
             },
             cancellationToken).ConfigureAwait(false);
         if (recalled.Hits.Count == 0)
