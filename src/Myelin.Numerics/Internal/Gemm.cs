@@ -6,11 +6,13 @@ namespace Myelin.Numerics.Internal;
 /// <summary>
 /// Cache-blocked, packed GEMM in the BLIS/GotoBLAS style. Loop nest (outer to inner):
 /// jc over N in NC columns → pc over K in KC → pack B[pc.., jc..] into NR-wide panels →
-/// ic over M in MC rows → pack A[ic.., pc..] into MR-tall panels → ir over MR → jr over NR → micro-kernel.
+/// ic over M in MC rows → pack A[ic.., pc..] into MR-tall panels → jr over NR → ir over MR → micro-kernel.
 /// </summary>
 /// <remarks>
-/// <para>Block sizes: an A micro-panel (MR x KC = 6 KB) stays in L1 across the jr loop while B micro-panels
-/// stream from the packed B block (KC x NC = 512 KB), sized for a 1 MB L2. Packing zero-pads partial panels so
+/// <para>Block sizes, as BLIS sizes them: a B micro-panel (KC x NR = 32 KB at NR 32) stays in L1 across the ir loop
+/// while A micro-panels stream from the packed A block (MC x KC = 144 KB) in L2; the packed B block (KC x NC = 4 MB)
+/// lives in L3, so for N up to NC each A block is packed once per K block rather than once per 512 columns.
+/// Packing zero-pads partial panels so
 /// the micro-kernel always computes a full MR x NR tile; partial tiles go through a scratch tile.</para>
 /// <para>Pointers are used because the operands cross threads (spans cannot be captured in the job struct);
 /// callers pin them for the duration of the call.</para>
@@ -22,7 +24,7 @@ internal static unsafe partial class Gemm
     public const int MR = 6;
     public const int KC = 256;
     public const int MC = 144;
-    public const int NC = 512;
+    public const int NC = 4096;
 
     /// <summary>Below this many flops a call stays on one thread.</summary>
     private const long ParallelFlops = 1L << 21;
@@ -110,15 +112,16 @@ internal static unsafe partial class Gemm
                     {
                         int mc = Math.Min(MC, m1 - ic);
                         PackA(ta, a, lda, ic, mc, pc, kc, ap);
-                        for (int ir = 0; ir < mc; ir += MR)
+                        // B micro-panel (KC x NR) stays in L1 while the A micro-panels stream from the packed A block in L2.
+                        for (int jr = 0; jr < nc; jr += nr)
                         {
-                            int mr = Math.Min(MR, mc - ir);
-                            float* apanel = ap + (ir * kc);
-                            for (int jr = 0; jr < nc; jr += nr)
+                            int ncur = Math.Min(nr, nc - jr);
+                            float* bpanel = bp + (jr * kc);
+                            for (int ir = 0; ir < mc; ir += MR)
                             {
-                                int ncur = Math.Min(nr, nc - jr);
+                                int mr = Math.Min(MR, mc - ir);
+                                float* apanel = ap + (ir * kc);
                                 float* cp = c + ((long)(ic + ir) * ldc) + jc + jr;
-                                float* bpanel = bp + (jr * kc);
                                 if (mr == MR && ncur == nr)
                                 {
                                     MicroKernel(level, apanel, bpanel, kc, cp, ldc, alpha, betaBlock);
