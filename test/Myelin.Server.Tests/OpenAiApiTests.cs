@@ -134,6 +134,49 @@ public sealed class OpenAiApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Logprobs_report_every_token_with_its_alternatives()
+    {
+        const string Body = """{"model":"tiny-qwen","messages":[{"role":"user","content":"Is it sunny?"}],"max_tokens":5,"temperature":0,"logprobs":true,"top_logprobs":3}""";
+        HttpResponseMessage response = await _server.Client().PostAsync("/v1/chat/completions", Json(Body));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using JsonDocument completion = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        JsonElement choice = completion.RootElement.GetProperty("choices")[0];
+        JsonElement[] tokens = [.. choice.GetProperty("logprobs").GetProperty("content").EnumerateArray()];
+        Assert.Equal(completion.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32(), tokens.Length);
+        var bytes = new List<byte>();
+        foreach (JsonElement token in tokens)
+        {
+            float logprob = token.GetProperty("logprob").GetSingle();
+            JsonElement[] top = [.. token.GetProperty("top_logprobs").EnumerateArray()];
+            Assert.True(logprob <= 0);
+            Assert.Equal(3, top.Length);
+            Assert.True(top[0].GetProperty("logprob").GetSingle() >= top[1].GetProperty("logprob").GetSingle());
+
+            // Greedy: the chosen token is the most likely alternative.
+            Assert.Equal(top[0].GetProperty("token").GetString(), token.GetProperty("token").GetString());
+            Assert.Equal(top[0].GetProperty("logprob").GetSingle(), logprob, 1e-4f);
+            bytes.AddRange(token.GetProperty("bytes").EnumerateArray().Select(b => (byte)b.GetInt32()));
+        }
+
+        Assert.Equal(choice.GetProperty("message").GetProperty("content").GetString(), Encoding.UTF8.GetString([.. bytes]));
+
+        string streamed = await (await _server.Client().PostAsync(
+            "/v1/chat/completions", Json(Body.Replace("\"logprobs\":true", "\"logprobs\":true,\"stream\":true", StringComparison.Ordinal)))).Content.ReadAsStringAsync();
+        int streamedTokens = streamed.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)[..^1].Sum(e =>
+        {
+            using JsonDocument chunk = JsonDocument.Parse(e["data: ".Length..]);
+            JsonElement c = chunk.RootElement.GetProperty("choices")[0];
+            return c.TryGetProperty("logprobs", out JsonElement l) ? l.GetProperty("content").GetArrayLength() : 0;
+        });
+        Assert.Equal(tokens.Length, streamedTokens);
+
+        await ProblemAssert.IsProblemAsync(
+            await _server.Client().PostAsync("/v1/chat/completions", Json("""{"model":"tiny-qwen","messages":[{"role":"user","content":"x"}],"top_logprobs":2}""")),
+            HttpStatusCode.BadRequest,
+            "invalid_top_logprobs");
+    }
+
+    [Fact]
     public async Task Raw_completions_continue_the_prompt_and_stream_the_same_text()
     {
         const string Body = """{"model":"tiny-qwen","prompt":"The agent remembers","max_tokens":6,"temperature":0.7,"seed":11}""";

@@ -157,6 +157,8 @@ public sealed partial class LocalChatClient : IChatClient
         int emitted = 0, cached = 0, generated = 0;
         ChatFinishReason finish = ChatFinishReason.Length;
         bool stoppedByString = false;
+        bool logprobs = WantsLogprobs(options);
+        List<TokenLogprobInfo>? pending = logprobs ? [] : null;
         try
         {
             await foreach (GenerationEvent e in events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -169,12 +171,13 @@ public sealed partial class LocalChatClient : IChatClient
                 }
 
                 generated++;
+                pending?.Add(Describe(e.Token, e.Logprob, [.. e.TopLogprobs.Select(t => Describe(t.Token, t.Logprob, []))]));
                 text.Append(decoder.Push(e.Token));
                 if (FindStop(text, stopStrings, emitted) is { } cut)
                 {
                     if (cut > emitted)
                     {
-                        yield return Update(responseId, text.ToString(emitted, cut - emitted));
+                        yield return Update(responseId, text.ToString(emitted, cut - emitted), pending);
                     }
 
                     finish = ChatFinishReason.Stop;
@@ -186,7 +189,7 @@ public sealed partial class LocalChatClient : IChatClient
                 int safe = text.Length - LongestPartialStop(text, stopStrings);
                 if (safe > emitted)
                 {
-                    yield return Update(responseId, text.ToString(emitted, safe - emitted));
+                    yield return Update(responseId, text.ToString(emitted, safe - emitted), pending);
                     emitted = safe;
                 }
             }
@@ -194,9 +197,9 @@ public sealed partial class LocalChatClient : IChatClient
             if (!stoppedByString)
             {
                 text.Append(decoder.Flush());
-                if (text.Length > emitted)
+                if (text.Length > emitted || pending is { Count: > 0 })
                 {
-                    yield return Update(responseId, text.ToString(emitted, text.Length - emitted));
+                    yield return Update(responseId, text.ToString(emitted, text.Length - emitted), pending);
                 }
             }
 
@@ -269,18 +272,39 @@ public sealed partial class LocalChatClient : IChatClient
         Seed = options?.Seed is { } seed ? unchecked((ulong)seed) : null,
         MaxTokens = Math.Max(maxTokens, 1),
         StopTokens = [.. new[] { _tokenizer.Special.Eos, _tokenizer.Special.EndOfTurn }.OfType<int>().Distinct()],
+        TopLogprobs = TopLogprobsOf(options),
     };
+
+    private static bool WantsLogprobs(ChatOptions? options) =>
+        options?.AdditionalProperties?.TryGetValue(TokenLogprobInfo.RequestProperty, out object? value) == true && value is true;
+
+    private static int TopLogprobsOf(ChatOptions? options) =>
+        options?.AdditionalProperties?.TryGetValue(TokenLogprobInfo.TopRequestProperty, out object? value) == true && value is int n ? n : 0;
+
+    private TokenLogprobInfo Describe(int token, float logprob, IReadOnlyList<TokenLogprobInfo> top)
+    {
+        var bytes = new List<byte>();
+        _tokenizer.AppendBytes(token, atStart: false, renderSpecial: true, bytes);
+        return new TokenLogprobInfo(System.Text.Encoding.UTF8.GetString([.. bytes]), bytes, logprob, top);
+    }
 
     private static CacheTenant TenantOf(ChatOptions? options) =>
         options?.AdditionalProperties?.TryGetValue(TenantProperty, out object? value) == true && value is string { Length: > 0 } tenant
             ? new CacheTenant(tenant)
             : CacheTenant.Default;
 
-    private ChatResponseUpdate Update(string responseId, string text) => new(ChatRole.Assistant, text)
+    /// <summary>A text update; carries (and hands over) the log-probabilities of the tokens it covers when they were asked for.</summary>
+    private ChatResponseUpdate Update(string responseId, string text, List<TokenLogprobInfo>? pending)
     {
-        ResponseId = responseId,
-        ModelId = Metadata.DefaultModelId,
-    };
+        var update = new ChatResponseUpdate(ChatRole.Assistant, text) { ResponseId = responseId, ModelId = Metadata.DefaultModelId };
+        if (pending is { Count: > 0 })
+        {
+            update.AdditionalProperties = new AdditionalPropertiesDictionary { [TokenLogprobInfo.UpdateProperty] = pending.ToArray() };
+            pending.Clear();
+        }
+
+        return update;
+    }
 
     /// <summary>Where the text must end because a stop string appears past <paramref name="from"/>, or null.</summary>
     private static int? FindStop(StringBuilder text, string[] stops, int from)

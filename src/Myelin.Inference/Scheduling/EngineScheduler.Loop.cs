@@ -206,7 +206,8 @@ public sealed partial class EngineScheduler
                 continue;
             }
 
-            SampledToken sampled = active.Sampler!.Sample(_logits.AsSpan(i * vocab, vocab), []);
+            TokenLogprob[] top = active.Request.Sampling.TopLogprobs > 0 ? new TokenLogprob[active.Request.Sampling.TopLogprobs] : [];
+            SampledToken sampled = active.Sampler!.Sample(_logits.AsSpan(i * vocab, vocab), top);
             StopReason stop = active.Sampler.CheckStop(sampled.Token);
             long now = _time.GetTimestamp();
             if (active.LastEmitted == 0)
@@ -224,7 +225,8 @@ public sealed partial class EngineScheduler
                 _metrics.Add(_metrics.GenerationTokens, 1);
             }
 
-            active.Output.Writer.TryWrite(new GenerationEvent(sampled.Token, stop, active.Cached));
+            active.Output.Writer.TryWrite(new GenerationEvent(
+                sampled.Token, stop, active.Cached, sampled.Logprob, top.Length == sampled.TopLogprobCount ? top : top[..sampled.TopLogprobCount]));
             if (stop != StopReason.None)
             {
                 Finish(active, null);

@@ -8,6 +8,12 @@ namespace Myelin.Server.OpenAi;
 /// <remarks>Also parses <c>/v1/completions</c> bodies, whose <c>prompt</c> string takes the place of <c>messages</c>.</remarks>
 internal sealed record ChatCompletionRequest(string Model, List<ChatMessage> Messages, string? Prompt, ChatOptions Options, bool Stream, bool IncludeUsage)
 {
+    /// <summary>Whether the response reports each token's log-probability (chat only).</summary>
+    public bool Logprobs { get; init; }
+
+    /// <summary>Alternatives per token (0-20), with <see cref="Logprobs"/>.</summary>
+    public int TopLogprobs { get; init; }
+
     private static readonly HashSet<string> s_ignored = new(StringComparer.Ordinal) { "user", "metadata", "store", "service_tier", "parallel_tool_calls" };
 
     public static ChatCompletionRequest Parse(JsonElement body, bool completion = false)
@@ -21,7 +27,8 @@ internal sealed record ChatCompletionRequest(string Model, List<ChatMessage> Mes
         string? prompt = null;
         List<ChatMessage>? messages = null;
         var options = new ChatOptions();
-        bool stream = false, includeUsage = false;
+        bool stream = false, includeUsage = false, logprobs = false;
+        int topLogprobs = 0;
         foreach (JsonProperty p in body.EnumerateObject())
         {
             switch (p.Name)
@@ -39,6 +46,12 @@ internal sealed record ChatCompletionRequest(string Model, List<ChatMessage> Mes
                     break;
                 case "stream":
                     stream = Bool(p);
+                    break;
+                case "logprobs" when !completion:
+                    logprobs = Bool(p);
+                    break;
+                case "top_logprobs" when !completion:
+                    topLogprobs = (int)Number(p, 0, 20);
                     break;
                 case "stream_options":
                     includeUsage = p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("include_usage", out JsonElement u) && u.ValueKind == JsonValueKind.True;
@@ -104,7 +117,12 @@ internal sealed record ChatCompletionRequest(string Model, List<ChatMessage> Mes
             throw Invalid("invalid_messages", "'messages' must be a non-empty array.");
         }
 
-        return new ChatCompletionRequest(model, messages, null, options, stream, includeUsage);
+        if (topLogprobs > 0 && !logprobs)
+        {
+            throw Invalid("invalid_top_logprobs", "'top_logprobs' needs 'logprobs': true.");
+        }
+
+        return new ChatCompletionRequest(model, messages, null, options, stream, includeUsage) { Logprobs = logprobs, TopLogprobs = topLogprobs };
     }
 
     private static List<ChatMessage> ParseMessages(JsonElement value)

@@ -71,6 +71,12 @@ public static class OpenAiApi
 
         IChatClient client = catalog.Get(request.Model);
         request.Options.AdditionalProperties = new AdditionalPropertiesDictionary { [LocalChatClient.TenantProperty] = caller.Tenant.Value };
+        if (request.Logprobs)
+        {
+            request.Options.AdditionalProperties[TokenLogprobInfo.RequestProperty] = true;
+            request.Options.AdditionalProperties[TokenLogprobInfo.TopRequestProperty] = request.TopLogprobs;
+        }
+
         var shape = new WireShape(completion);
         string id = (completion ? "cmpl-" : "chatcmpl-") + Guid.NewGuid().ToString("N");
         long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -100,9 +106,11 @@ public static class OpenAiApi
             var text = new System.Text.StringBuilder();
             UsageDetails? usage = null;
             ChatFinishReason? finish = null;
+            var tokens = new List<TokenLogprobInfo>();
             for (bool more = any; more; more = await updates.MoveNextAsync().ConfigureAwait(false))
             {
                 text.Append(updates.Current.Text);
+                tokens.AddRange(LogprobsOf(updates.Current));
                 usage = updates.Current.Contents.OfType<UsageContent>().FirstOrDefault()?.Details ?? usage;
                 finish = updates.Current.FinishReason ?? finish;
             }
@@ -125,6 +133,7 @@ public static class OpenAiApi
                     w.WriteString("role", "assistant");
                     w.WriteString("content", text.ToString());
                     w.WriteEndObject();
+                    WriteLogprobs(w, request.Logprobs ? tokens : null);
                 }
 
                 w.WriteString("finish_reason", FinishName(finish));
@@ -166,9 +175,10 @@ public static class OpenAiApi
             ChatResponseUpdate update = updates.Current;
             usage = update.Contents.OfType<UsageContent>().FirstOrDefault()?.Details ?? usage;
             finish = update.FinishReason ?? finish;
-            if (update.Text.Length > 0)
+            if (update.Text.Length > 0 || (request.Logprobs && LogprobsOf(update).Count > 0))
             {
-                await EventAsync(response, w => Chunk(w, shape, id, created, request.Model, role: null, update.Text, finish: null)).ConfigureAwait(false);
+                IReadOnlyList<TokenLogprobInfo>? tokens = request.Logprobs ? LogprobsOf(update) : null;
+                await EventAsync(response, w => Chunk(w, shape, id, created, request.Model, role: null, update.Text, finish: null, tokens)).ConfigureAwait(false);
             }
         }
 
@@ -189,7 +199,9 @@ public static class OpenAiApi
         await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static void Chunk(Utf8JsonWriter w, WireShape shape, string id, long created, string model, string? role, string? content, string? finish)
+    private static void Chunk(
+        Utf8JsonWriter w, WireShape shape, string id, long created, string model, string? role, string? content, string? finish,
+        IReadOnlyList<TokenLogprobInfo>? logprobs = null)
     {
         Header(w, id, shape.ChunkObject, created, model);
         w.WriteStartArray("choices");
@@ -214,6 +226,7 @@ public static class OpenAiApi
             }
 
             w.WriteEndObject();
+            WriteLogprobs(w, logprobs);
         }
 
         if (finish is null)
@@ -248,6 +261,56 @@ public static class OpenAiApi
         w.WriteStartObject("prompt_tokens_details");
         w.WriteNumber("cached_tokens", usage?.CachedInputTokenCount ?? 0);
         w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static IReadOnlyList<TokenLogprobInfo> LogprobsOf(ChatResponseUpdate update) =>
+        update.AdditionalProperties?.TryGetValue(TokenLogprobInfo.UpdateProperty, out object? value) == true && value is TokenLogprobInfo[] tokens
+            ? tokens
+            : [];
+
+    /// <summary>OpenAI's <c>logprobs: {content: [{token, logprob, bytes, top_logprobs}]}</c>, or nothing when not asked for.</summary>
+    private static void WriteLogprobs(Utf8JsonWriter w, IReadOnlyList<TokenLogprobInfo>? tokens)
+    {
+        if (tokens is null)
+        {
+            return;
+        }
+
+        w.WriteStartObject("logprobs");
+        w.WriteStartArray("content");
+        foreach (TokenLogprobInfo token in tokens)
+        {
+            WriteToken(w, token, withTop: true);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteToken(Utf8JsonWriter w, TokenLogprobInfo token, bool withTop)
+    {
+        w.WriteStartObject();
+        w.WriteString("token", token.Token);
+        w.WriteNumber("logprob", token.Logprob);
+        w.WriteStartArray("bytes");
+        foreach (byte b in token.Bytes)
+        {
+            w.WriteNumberValue(b);
+        }
+
+        w.WriteEndArray();
+        if (withTop)
+        {
+            w.WriteStartArray("top_logprobs");
+            foreach (TokenLogprobInfo alternative in token.TopLogprobs)
+            {
+                WriteToken(w, alternative, withTop: false);
+            }
+
+            w.WriteEndArray();
+        }
+
         w.WriteEndObject();
     }
 
