@@ -2,18 +2,19 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Myelin.Core;
+using Myelin.Evals.Internal;
 
 namespace Myelin.Evals.Traces;
 
 /// <summary>The trace index on SQLite, in its own database file (<c>{data}/evals.db</c>, WAL, <c>synchronous=FULL</c>).</summary>
 /// <remarks>
-/// Thread-safe: writes are serialised by a lock on one connection; each read opens its own connection, which WAL lets run
-/// beside the writer. The file is separate from the core database so the room's tables never mix with the log's.
+/// Thread-safe: writes go through the room's <see cref="EvalsDatabase"/> (one writer connection behind a lock); each read
+/// opens its own connection, which WAL lets run beside the writer. The file is separate from the core database so the room's tables never mix with the log's.
 /// </remarks>
 public sealed class SqliteTraceIndexStore : ITraceIndexStore
 {
     /// <summary>The file name inside the data directory.</summary>
-    public const string FileName = "evals.db";
+    public const string FileName = EvalsDatabase.FileName;
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS trace_spans (
@@ -56,68 +57,44 @@ public sealed class SqliteTraceIndexStore : ITraceIndexStore
             cost_usd = cost_usd + excluded.cost_usd
         """;
 
-    private readonly string _connectionString;
-    private readonly SqliteConnection _writer;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private bool _disposed;
+    private readonly EvalsDatabase _database;
 
-    private SqliteTraceIndexStore(string path)
-    {
-        FilePath = path;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-        }.ToString();
-        _writer = Connect("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
-        try
-        {
-            CreateSchema();
-        }
-        catch
-        {
-            _writer.Dispose();
-            throw;
-        }
-    }
+    private SqliteTraceIndexStore(EvalsDatabase database) => _database = database;
 
     /// <summary>The database file.</summary>
-    public string FilePath { get; }
+    public string FilePath => _database.FilePath;
 
     /// <summary>Opens (creating when missing, with its schema) <c>evals.db</c> in <paramref name="dataDirectory"/>.</summary>
     /// <exception cref="MyelinValidationException">The directory is empty.</exception>
-    public static SqliteTraceIndexStore Open(string dataDirectory)
-    {
-        if (string.IsNullOrWhiteSpace(dataDirectory))
-        {
-            throw new MyelinValidationException("invalid_data_directory", "The evals index needs a data directory.");
-        }
-
-        string full = Path.GetFullPath(dataDirectory);
-        Directory.CreateDirectory(full);
-        return new SqliteTraceIndexStore(Path.Combine(full, FileName));
-    }
+    public static SqliteTraceIndexStore Open(string dataDirectory) => new(EvalsDatabase.Open(dataDirectory, Schema));
 
     /// <inheritdoc />
-    public Task MigrateAsync(CancellationToken cancellationToken = default) => WriteAsync(CreateSchema, cancellationToken);
+    public Task MigrateAsync(CancellationToken cancellationToken = default) => _database.WriteAsync(
+        (connection, transaction) =>
+        {
+            using SqliteCommand command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = Schema;
+            return command.ExecuteNonQuery();
+        },
+        cancellationToken);
 
     /// <inheritdoc />
     public Task ApplyAsync(TenantId tenant, IReadOnlyList<TraceIndexEntry> spans, CancellationToken cancellationToken = default)
     {
-        string tenantId = RequireTenant(tenant);
+        string tenantId = EvalsDatabase.RequireTenant(tenant);
         ArgumentNullException.ThrowIfNull(spans);
-        return WriteAsync(() => Apply(tenantId, spans), cancellationToken);
+        return _database.WriteAsync((connection, transaction) => Apply(connection, transaction, tenantId, spans), cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<TracePage> ListAsync(TenantId tenant, TraceQuery query, CancellationToken cancellationToken = default)
     {
-        string tenantId = RequireTenant(tenant);
+        string tenantId = EvalsDatabase.RequireTenant(tenant);
         ArgumentNullException.ThrowIfNull(query);
         query.Validate();
         cancellationToken.ThrowIfCancellationRequested();
-        SqliteConnection connection = Connect("PRAGMA busy_timeout = 10000; PRAGMA query_only = ON;");
+        SqliteConnection connection = _database.OpenReader();
         await using ConfiguredAsyncDisposable connectionScope = connection.ConfigureAwait(false);
         using SqliteCommand command = connection.CreateCommand();
         var sql = new StringBuilder("""
@@ -131,8 +108,8 @@ public sealed class SqliteTraceIndexStore : ITraceIndexStore
         AddFilter(command, sql, " AND t.session_id = @session", "@session", query.SessionId);
         AddFilter(command, sql, " AND t.user_id = @user", "@user", query.UserId);
         AddFilter(command, sql, " AND EXISTS (SELECT 1 FROM trace_models x WHERE x.tenant = t.tenant AND x.model = @model AND x.trace_id = t.trace_id)", "@model", query.Model);
-        AddFilter(command, sql, " AND t.start_us >= @from", "@from", query.From is { } from ? Micros(from) : null);
-        AddFilter(command, sql, " AND t.start_us < @to", "@to", query.To is { } to ? Micros(to) : null);
+        AddFilter(command, sql, " AND t.start_us >= @from", "@from", query.From is { } from ? EvalsDatabase.Micros(from) : null);
+        AddFilter(command, sql, " AND t.start_us < @to", "@to", query.To is { } to ? EvalsDatabase.Micros(to) : null);
         if (query.Cursor is not null)
         {
             (long startMicros, string traceId) = TraceQuery.ParseCursor(query.Cursor);
@@ -155,8 +132,8 @@ public sealed class SqliteTraceIndexStore : ITraceIndexStore
                 lastStart = reader.GetInt64(1);
                 traces.Add(new TraceSummary(
                     reader.GetString(0),
-                    FromMicros(lastStart),
-                    FromMicros(reader.GetInt64(2)),
+                    EvalsDatabase.FromMicros(lastStart),
+                    EvalsDatabase.FromMicros(reader.GetInt64(2)),
                     reader.GetString(3),
                     reader.GetInt64(4),
                     reader.GetInt64(5),
@@ -175,43 +152,20 @@ public sealed class SqliteTraceIndexStore : ITraceIndexStore
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        await _writeLock.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (!_disposed)
-            {
-                _disposed = true;
-                await _writer.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
 
-    private void CreateSchema()
+    private static int Apply(SqliteConnection connection, SqliteTransaction transaction, string tenantId, IReadOnlyList<TraceIndexEntry> spans)
     {
-        using SqliteCommand command = _writer.CreateCommand();
-        command.CommandText = Schema;
-        command.ExecuteNonQuery();
-    }
-
-    private void Apply(string tenantId, IReadOnlyList<TraceIndexEntry> spans)
-    {
-        using SqliteTransaction transaction = _writer.BeginTransaction();
-        using SqliteCommand insertSpan = _writer.CreateCommand();
+        using SqliteCommand insertSpan = connection.CreateCommand();
         insertSpan.Transaction = transaction;
         insertSpan.CommandText = "INSERT OR IGNORE INTO trace_spans (tenant, trace_id, span_id) VALUES (@tenant, @trace, @span)";
         SqliteParameter spanTenant = insertSpan.Parameters.Add("@tenant", SqliteType.Text);
         SqliteParameter spanTrace = insertSpan.Parameters.Add("@trace", SqliteType.Text);
         SqliteParameter spanId = insertSpan.Parameters.Add("@span", SqliteType.Text);
-        using SqliteCommand upsert = _writer.CreateCommand();
+        using SqliteCommand upsert = connection.CreateCommand();
         upsert.Transaction = transaction;
         upsert.CommandText = UpsertTrace;
-        using SqliteCommand model = _writer.CreateCommand();
+        using SqliteCommand model = connection.CreateCommand();
         model.Transaction = transaction;
         model.CommandText = "INSERT OR IGNORE INTO trace_models (tenant, model, trace_id) VALUES (@tenant, @model, @trace)";
 
@@ -228,8 +182,8 @@ public sealed class SqliteTraceIndexStore : ITraceIndexStore
             upsert.Parameters.Clear();
             upsert.Parameters.AddWithValue("@tenant", tenantId);
             upsert.Parameters.AddWithValue("@trace", span.TraceId);
-            upsert.Parameters.AddWithValue("@start", Micros(span.StartTime));
-            upsert.Parameters.AddWithValue("@end", Micros(span.EndTime));
+            upsert.Parameters.AddWithValue("@start", EvalsDatabase.Micros(span.StartTime));
+            upsert.Parameters.AddWithValue("@end", EvalsDatabase.Micros(span.EndTime));
             upsert.Parameters.AddWithValue("@name", span.Name);
             upsert.Parameters.AddWithValue("@root", span.IsRoot ? 1 : 0);
             upsert.Parameters.AddWithValue("@error", span.IsError ? 1 : 0);
@@ -250,39 +204,7 @@ public sealed class SqliteTraceIndexStore : ITraceIndexStore
             }
         }
 
-        transaction.Commit();
-    }
-
-    private async Task WriteAsync(Action work, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            work();
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
-    private SqliteConnection Connect(string pragmas)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            connection.Open();
-            using SqliteCommand command = connection.CreateCommand();
-            command.CommandText = pragmas;
-            command.ExecuteNonQuery();
-            return connection;
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
+        return spans.Count;
     }
 
     private static void AddFilter(SqliteCommand command, StringBuilder sql, string clause, string name, object? value)
@@ -295,11 +217,4 @@ public sealed class SqliteTraceIndexStore : ITraceIndexStore
         sql.Append(clause);
         command.Parameters.AddWithValue(name, value);
     }
-
-    private static string RequireTenant(TenantId tenant) =>
-        tenant.Value ?? throw new MyelinValidationException("invalid_tenant", "A tenant is required.");
-
-    private static long Micros(DateTimeOffset value) => (value.UtcTicks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond;
-
-    private static DateTimeOffset FromMicros(long micros) => new(DateTime.UnixEpoch.Ticks + (micros * TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
 }
