@@ -14,6 +14,31 @@ public class TensorTests
     }
 
     [Fact]
+    public void Huge_page_sized_tensors_are_zeroed_aligned_and_writable()
+    {
+        // 1100 x 1000 floats = 4.4 MB: above the 4 MiB threshold where buffers are 2 MiB aligned and advised as huge pages.
+        using var allocator = new TensorAllocator(maxPooledBytes: 0);
+        using Tensor big = allocator.Allocate([1100, 1000]);
+        Span<float> span = big.AsSpan();
+        Assert.Equal(1_100_000, span.Length);
+        Assert.All(span.ToArray(), v => Assert.Equal(0f, v));
+        unsafe
+        {
+            fixed (float* p = span)
+            {
+                Assert.Equal(0, (long)p % (OperatingSystem.IsLinux() ? 2 << 20 : 64));
+            }
+        }
+
+        for (int i = 0; i < span.Length; i++)
+        {
+            span[i] = i;
+        }
+
+        Assert.Equal(1_099_999f, big[1099, 999]);
+    }
+
+    [Fact]
     public void Views_share_memory_without_copying()
     {
         using var t = Tensor.FromSpan(Enumerable.Range(0, 12).Select(i => (float)i).ToArray(), 3, 4);

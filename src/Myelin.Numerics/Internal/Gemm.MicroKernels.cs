@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Myelin.Numerics.Internal;
 
@@ -72,6 +73,7 @@ internal static unsafe partial class Gemm
         Vector512<float> c41 = Vector512<float>.Zero;
         Vector512<float> c50 = Vector512<float>.Zero;
         Vector512<float> c51 = Vector512<float>.Zero;
+        PrefetchTile(c, ldc, 32);
         for (int p = 0; p < kc; p++)
         {
             Vector512<float> b0 = Vector512.Load(b + 0);
@@ -148,6 +150,7 @@ internal static unsafe partial class Gemm
         Vector256<float> c41 = Vector256<float>.Zero;
         Vector256<float> c50 = Vector256<float>.Zero;
         Vector256<float> c51 = Vector256<float>.Zero;
+        PrefetchTile(c, ldc, 16);
         for (int p = 0; p < kc; p++)
         {
             Vector256<float> b0 = Vector256.Load(b + 0);
@@ -281,6 +284,24 @@ internal static unsafe partial class Gemm
             Vector128.MultiplyAddEstimate(va, c41, vb * Vector128.Load(c + (4 * (long)ldc) + 4)).Store(c + (4 * (long)ldc) + 4);
             Vector128.MultiplyAddEstimate(va, c50, vb * Vector128.Load(c + (5 * (long)ldc) + 0)).Store(c + (5 * (long)ldc) + 0);
             Vector128.MultiplyAddEstimate(va, c51, vb * Vector128.Load(c + (5 * (long)ldc) + 4)).Store(c + (5 * (long)ldc) + 4);
+        }
+    }
+
+    /// <summary>
+    /// Asks for the MR rows of a C tile before the k loop, so that by the time the kernel merges its accumulators
+    /// (a few hundred cycles later) the rows are in L1 even when C is too large for the caches.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchTile(float* c, int ldc, int nr)
+    {
+        if (Sse.IsSupported)
+        {
+            for (int r = 0; r < MR; r++)
+            {
+                float* row = c + ((long)r * ldc);
+                Sse.Prefetch0(row);
+                Sse.Prefetch0(row + nr - 1);
+            }
         }
     }
 }

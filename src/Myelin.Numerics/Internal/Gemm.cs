@@ -111,7 +111,7 @@ internal static unsafe partial class Gemm
                     for (int ic = m0; ic < m1; ic += MC)
                     {
                         int mc = Math.Min(MC, m1 - ic);
-                        PackA(ta, a, lda, ic, mc, pc, kc, ap);
+                        PackA(level, ta, a, lda, ic, mc, pc, kc, ap);
                         // B micro-panel (KC x NR) stays in L1 while the A micro-panels stream from the packed A block in L2.
                         for (int jr = 0; jr < nc; jr += nr)
                         {
@@ -140,69 +140,6 @@ internal static unsafe partial class Gemm
         finally
         {
             PackBuffers.Return(pack);
-        }
-    }
-
-    /// <summary>Packs op(A)[ic..ic+mc, pc..pc+kc] into MR-tall panels: panel element (p, r) at p * MR + r.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackA(bool ta, float* a, int lda, int ic, int mc, int pc, int kc, float* ap)
-    {
-        for (int ir = 0; ir < mc; ir += MR)
-        {
-            int mr = Math.Min(MR, mc - ir);
-            float* dst = ap + (ir * kc);
-            if (ta)
-            {
-                // Stored [k, lda]: the MR values of one p are contiguous.
-                float* src = a + ((long)pc * lda) + ic + ir;
-                for (int p = 0; p < kc; p++)
-                {
-                    float* s = src + ((long)p * lda);
-                    int r = 0;
-                    for (; r < mr; r++)
-                    {
-                        dst[r] = s[r];
-                    }
-
-                    for (; r < MR; r++)
-                    {
-                        dst[r] = 0f;
-                    }
-
-                    dst += MR;
-                }
-            }
-            else if (mr == MR)
-            {
-                float* r0 = a + ((long)(ic + ir) * lda) + pc;
-                float* r1 = r0 + lda;
-                float* r2 = r1 + lda;
-                float* r3 = r2 + lda;
-                float* r4 = r3 + lda;
-                float* r5 = r4 + lda;
-                for (int p = 0; p < kc; p++)
-                {
-                    dst[0] = r0[p];
-                    dst[1] = r1[p];
-                    dst[2] = r2[p];
-                    dst[3] = r3[p];
-                    dst[4] = r4[p];
-                    dst[5] = r5[p];
-                    dst += MR;
-                }
-            }
-            else
-            {
-                for (int p = 0; p < kc; p++)
-                {
-                    for (int r = 0; r < MR; r++)
-                    {
-                        dst[r] = r < mr ? a[((long)(ic + ir + r) * lda) + pc + p] : 0f;
-                    }
-
-                    dst += MR;
-                }
-            }
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Myelin.Numerics.Internal;
 
 /// <summary>
@@ -25,7 +23,7 @@ internal static unsafe class PackBuffers
             }
         }
 
-        return (float*)NativeMemory.AlignedAlloc((nuint)BlockFloats * sizeof(float), 64);
+        return (float*)NativeBuffers.Allocate((nuint)BlockFloats * sizeof(float), 64);
     }
 
     public static void Return(float* block)
@@ -39,6 +37,6 @@ internal static unsafe class PackBuffers
             }
         }
 
-        NativeMemory.AlignedFree(block);
+        NativeBuffers.Free(block);
     }
 }

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Myelin.Numerics.Internal;
 
 /// <summary>
@@ -18,7 +16,7 @@ internal sealed unsafe class TensorBuffer
         Owner = owner;
         Capacity = capacity;
         // Allocate at least one element so a zero-length tensor still has a valid, aligned pointer.
-        Pointer = (float*)NativeMemory.AlignedAlloc((nuint)Math.Max(capacity, 1) * sizeof(float), Alignment);
+        Pointer = (float*)NativeBuffers.Allocate((nuint)Math.Max(capacity, 1) * sizeof(float), Alignment);
     }
 
     ~TensorBuffer()
@@ -63,7 +61,7 @@ internal sealed unsafe class TensorBuffer
     {
         if (Pointer != null)
         {
-            NativeMemory.AlignedFree(Pointer);
+            NativeBuffers.Free(Pointer);
             Pointer = null;
         }
 
