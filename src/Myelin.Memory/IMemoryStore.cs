@@ -45,6 +45,9 @@ public interface IMemoryStore
     /// <summary>Lists items matching <paramref name="filter"/>, newest valid-from first.</summary>
     Task<IReadOnlyList<MemoryItem>> ListAsync(TenantId tenant, MemoryFilter filter, CancellationToken cancellationToken = default);
 
+    /// <summary>The users of the tenant that have items, most recently recorded first.</summary>
+    Task<IReadOnlyList<MemoryUser>> ListUsersAsync(TenantId tenant, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>The open (valid-to unset) items of a user that fill <paramref name="subject"/>.</summary>
     Task<IReadOnlyList<MemoryItem>> FindOpenBySubjectAsync(
         TenantId tenant, string userId, string subject, CancellationToken cancellationToken = default);

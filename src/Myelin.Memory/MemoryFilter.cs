@@ -32,6 +32,9 @@ public sealed record MemoryFilter
     /// <summary>Only items whose valid-from is before this time, when set.</summary>
     public DateTimeOffset? To { get; init; }
 
+    /// <summary>Only superseded items (true: closed or replaced) or only current ones (false), when set.</summary>
+    public bool? Superseded { get; init; }
+
     /// <summary>Most items to return.</summary>
     public int Limit { get; init; } = 100;
 }

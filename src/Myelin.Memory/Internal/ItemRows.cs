@@ -125,6 +125,13 @@ internal static class ItemRows
             command.Parameters.AddWithValue("$valid", UnixMicros.From(valid));
         }
 
+        if (filter.Superseded is { } superseded)
+        {
+            sql.Append(superseded
+                ? $" AND ({alias}valid_to IS NOT NULL OR {alias}superseded_by IS NOT NULL)"
+                : $" AND {alias}valid_to IS NULL AND {alias}superseded_by IS NULL");
+        }
+
         if (filter.From is { } from)
         {
             sql.Append(CultureInfo.InvariantCulture, $" AND {alias}valid_from >= $from");

@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.AI;
+using Myelin.Memory.Context;
 using Myelin.Memory.Ingest;
+using Myelin.Memory.Internal;
 using Myelin.Memory.Retrieval;
 
 namespace Myelin.Memory.Middleware;
@@ -16,6 +18,8 @@ namespace Myelin.Memory.Middleware;
 /// </remarks>
 public sealed class MemoryChatClient : DelegatingChatClient
 {
+    private static readonly ContextBuilder s_defaultBuilder = new();
+
     private readonly MemoryIngestor _ingestor;
     private readonly MemoryRetriever _retriever;
     private readonly MemoryChatClientOptions _options;
@@ -44,8 +48,13 @@ public sealed class MemoryChatClient : DelegatingChatClient
             return await base.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
         }
 
-        List<ChatMessage> augmented = await AugmentAsync(list, user, last.Text, cancellationToken).ConfigureAwait(false);
+        (List<ChatMessage> augmented, ContextReport? report) = await AugmentAsync(list, user, last.Text, cancellationToken).ConfigureAwait(false);
         ChatResponse response = await base.GetResponseAsync(augmented, options, cancellationToken).ConfigureAwait(false);
+        if (report is not null)
+        {
+            (response.AdditionalProperties ??= [])[MemoryChatClientOptions.ContextReportKey] = report;
+        }
+
         await RecordAsync(user, session, last.Text, response.Text, cancellationToken).ConfigureAwait(false);
         return response;
     }
@@ -59,7 +68,7 @@ public sealed class MemoryChatClient : DelegatingChatClient
         (string? user, string? session, ChatMessage? last) = Identify(list, options);
         List<ChatMessage> augmented = user is null || last is null
             ? list
-            : await AugmentAsync(list, user, last.Text, cancellationToken).ConfigureAwait(false);
+            : (await AugmentAsync(list, user, last.Text, cancellationToken).ConfigureAwait(false)).Messages;
         var text = new StringBuilder();
         await foreach (ChatResponseUpdate update in base.GetStreamingResponseAsync(augmented, options, cancellationToken).ConfigureAwait(false))
         {
@@ -85,37 +94,63 @@ public sealed class MemoryChatClient : DelegatingChatClient
         return (MemoryScope.IsValidId(user) ? user : null, session, last);
     }
 
-    private async Task<List<ChatMessage>> AugmentAsync(
+    private async Task<(List<ChatMessage> Messages, ContextReport? Report)> AugmentAsync(
         List<ChatMessage> messages, string user, string query, CancellationToken cancellationToken)
     {
-        if (_options.RecallLimit <= 0)
+        if (_options.RecallLimit <= 0 && _options.ContextTokenBudget is null)
         {
-            return messages;
+            return (messages, null);
         }
 
-        RecallResult recalled = await _retriever.RecallAsync(
-            _options.Tenant,
-            new RecallRequest(user, query.Length > 8192 ? query[..8192] : query)
-            {
-                AgentId = _options.AgentId,
-                Limit = Math.Min(_options.RecallLimit, 100),
-                NeighbourTurns = 0,
-            },
-            cancellationToken).ConfigureAwait(false);
+        RecallResult recalled = _options.RecallLimit <= 0
+            ? new RecallResult([], false, false)
+            : await _retriever.RecallAsync(
+                _options.Tenant,
+                new RecallRequest(user, query.Length > 8192 ? query[..8192] : query)
+                {
+                    AgentId = _options.AgentId,
+                    Limit = Math.Min(_options.RecallLimit, 100),
+                    NeighbourTurns = 0,
+                },
+                cancellationToken).ConfigureAwait(false);
+        if (_options.ContextTokenBudget is { } budget)
+        {
+            ContextResult context = await FitAsync(messages, recalled, budget, cancellationToken).ConfigureAwait(false);
+            return ([.. context.Messages], context.Report);
+        }
+
         if (recalled.Hits.Count == 0)
         {
-            return messages;
+            return (messages, null);
         }
 
-        var sb = new StringBuilder("What you remember about this user (most relevant first; older facts are marked):\n");
+        var sb = new StringBuilder(MemoryLines.Header);
         foreach (RecallHit hit in recalled.Hits)
         {
-            sb.Append("- ").Append(hit.Item.Text);
-            sb.Append(hit.Superseded ? " (no longer current)" : string.Empty);
-            sb.Append(" [").Append(hit.Item.ValidFrom.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Append("]\n");
+            sb.Append(MemoryLines.Line(hit));
         }
 
-        return [new ChatMessage(ChatRole.System, sb.ToString()), .. messages];
+        return ([new ChatMessage(ChatRole.System, sb.ToString()), .. messages], null);
+    }
+
+    /// <summary>Leading system messages become the system prompt, the final message the current turn, and everything
+    /// between the recent turns (the builder summarises those that do not fit).</summary>
+    private Task<ContextResult> FitAsync(List<ChatMessage> messages, RecallResult recalled, int budget, CancellationToken cancellationToken)
+    {
+        int system = 0;
+        while (system < messages.Count - 1 && messages[system].Role == ChatRole.System)
+        {
+            system++;
+        }
+
+        ContextBuilder builder = _options.ContextBuilder ?? s_defaultBuilder;
+        var request = new ContextRequest(string.Join("\n\n", messages.Take(system).Select(m => m.Text)), messages[^1], budget)
+        {
+            RecentTurns = messages[system..^1],
+            Memories = recalled.Hits,
+            AboutThePast = recalled.AboutThePast,
+        };
+        return builder.BuildAsync(request, cancellationToken);
     }
 
     private async Task RecordAsync(string user, string? session, string userText, string responseText, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Myelin.Core;
+using Myelin.Memory.Context;
 
 namespace Myelin.Memory.Middleware;
 
@@ -25,4 +26,15 @@ public sealed class MemoryChatClientOptions
 
     /// <summary>Whether to remember the user's message and the response after each call (default true).</summary>
     public bool Record { get; init; } = true;
+
+    /// <summary>When set, the conversation is fitted into this many tokens by <see cref="ContextBuilder"/> (memories,
+    /// a summary of the turns that do not fit, the latest turns verbatim) instead of sent whole with the memories in
+    /// front. The report is attached to non-streaming responses under <see cref="ContextReportKey"/>.</summary>
+    public int? ContextTokenBudget { get; init; }
+
+    /// <summary>The builder used with <see cref="ContextTokenBudget"/> (default: approximate token counts, extractive summaries).</summary>
+    public ContextBuilder? ContextBuilder { get; init; }
+
+    /// <summary>The <c>ChatResponse.AdditionalProperties</c> key of the <see cref="ContextReport"/> when a budget is set.</summary>
+    public const string ContextReportKey = "myelin.context_report";
 }

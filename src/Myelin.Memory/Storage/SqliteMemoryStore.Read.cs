@@ -67,6 +67,27 @@ public sealed partial class SqliteMemoryStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<MemoryUser>> ListUsersAsync(TenantId tenant, int limit, CancellationToken cancellationToken = default) =>
+        _db.ReadAsync<IReadOnlyList<MemoryUser>>(
+            c =>
+            {
+                using SqliteCommand select = c.CreateCommand();
+                select.CommandText = "SELECT user_id, COUNT(*), MAX(recorded_at) FROM items WHERE tenant = $tenant " +
+                    "GROUP BY user_id ORDER BY MAX(recorded_at) DESC, user_id LIMIT $limit";
+                select.Parameters.AddWithValue("$tenant", tenant.Value);
+                select.Parameters.AddWithValue("$limit", Math.Max(0, limit));
+                var users = new List<MemoryUser>();
+                using SqliteDataReader r = select.ExecuteReader();
+                while (r.Read())
+                {
+                    users.Add(new MemoryUser(r.GetString(0), r.GetInt64(1), UnixMicros.To(r.GetInt64(2))));
+                }
+
+                return users;
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<MemoryItem>> FindOpenBySubjectAsync(
         TenantId tenant, string userId, string subject, CancellationToken cancellationToken = default)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Myelin.Memory.Context;
 using Myelin.Memory.Retrieval;
 
 namespace Myelin.Memory.Middleware;
@@ -64,6 +65,37 @@ public sealed class MemoryChatClientTests
 
         Assert.Single(inner.Requests[0]);
         Assert.Equal(0, h.Ingestor.Statistics.TurnsStored);
+    }
+
+    [Fact]
+    public async Task With_a_context_budget_a_long_conversation_is_fitted_and_the_report_attached()
+    {
+        await using IngestHarness h = await IngestHarness.StartAsync();
+        await h.RememberAsync(TestStore.TenantA, IngestHarness.Turn("alice", "I'm allergic to peanuts.", TestStore.T0));
+        var inner = new ScriptedChatClient(_ => "The lentil curry.");
+        var builder = new ContextBuilder(new ContextBuilderOptions { ReserveForAnswer = 50 });
+        using var client = new MemoryChatClient(inner, h.Ingestor, new MemoryRetriever(h.Store, h.Embeddings), new MemoryChatClientOptions
+        {
+            Tenant = TestStore.TenantA, ContextTokenBudget = 400, ContextBuilder = builder, Record = false,
+        });
+        List<ChatMessage> conversation = [new(ChatRole.System, "You are a cook.")];
+        for (int i = 0; i < 60; i++)
+        {
+            conversation.Add(new ChatMessage(i % 2 == 0 ? ChatRole.User : ChatRole.Assistant, $"Turn {i}: we talked about recipe number {i} with {i % 9} spices."));
+        }
+
+        conversation.Add(new ChatMessage(ChatRole.User, "What should I cook tonight? No peanuts please"));
+
+        ChatResponse response = await client.GetResponseAsync(conversation, For("alice", "s9"));
+
+        IReadOnlyList<ChatMessage> sent = inner.Requests[0];
+        var report = (ContextReport)response.AdditionalProperties![MemoryChatClientOptions.ContextReportKey]!;
+        Assert.Equal("You are a cook.", sent[0].Text);
+        Assert.Contains("allergic to peanuts", sent[1].Text, StringComparison.Ordinal);
+        Assert.Equal("What should I cook tonight? No peanuts please", sent[^1].Text);
+        Assert.True(sent.Count < conversation.Count + 1);
+        Assert.True(report.Tokens.Total <= 400 - 50);
+        Assert.True(report.SummarisedTurns > 0);
     }
 
     private sealed class StreamingClient(string[] parts) : IChatClient

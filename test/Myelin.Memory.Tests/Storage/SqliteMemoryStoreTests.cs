@@ -57,6 +57,32 @@ public sealed class SqliteMemoryStoreTests
     }
 
     [Fact]
+    public async Task Lists_the_tenants_users_and_filters_current_from_superseded()
+    {
+        await using TestStore t = await TestStore.OpenAsync();
+        IReadOnlyList<MemoryItem> added = await t.Store.AddAsync(
+            TestStore.TenantA,
+            [
+                new NewMemoryItem(s_alice, MemoryKind.Fact, "Alice lives in Lisbon", TestStore.T0) { Subject = "location.home", Value = "Lisbon" },
+                new NewMemoryItem(new MemoryScope(TestStore.TenantA, "bob"), MemoryKind.Fact, "Bob plays chess", TestStore.T0),
+            ],
+            "test");
+        await t.Store.AddAsync(TestStore.TenantB, [new NewMemoryItem(new MemoryScope(TestStore.TenantB, "carol"), MemoryKind.Fact, "x y", TestStore.T0)], "test");
+        await t.Store.SupersedeAsync(
+            TestStore.TenantA, added[0].Id,
+            new NewMemoryItem(s_alice, MemoryKind.Fact, "Alice lives in Porto", TestStore.T0.AddDays(3)) { Subject = "location.home", Value = "Porto" },
+            MemoryHistoryAction.Invalidated, "test");
+
+        IReadOnlyList<MemoryUser> users = await t.Store.ListUsersAsync(TestStore.TenantA, 10);
+        IReadOnlyList<MemoryItem> current = await t.Store.ListAsync(TestStore.TenantA, new MemoryFilter { UserId = "alice", Superseded = false });
+        IReadOnlyList<MemoryItem> old = await t.Store.ListAsync(TestStore.TenantA, new MemoryFilter { UserId = "alice", Superseded = true });
+
+        Assert.Equal([("alice", 2L), ("bob", 1L)], users.Select(u => (u.UserId, u.ItemCount)).Order());
+        Assert.Equal("Alice lives in Porto", Assert.Single(current).Text);
+        Assert.Equal("Alice lives in Lisbon", Assert.Single(old).Text);
+    }
+
+    [Fact]
     public async Task Another_user_is_not_found_by_search()
     {
         await using TestStore t = await TestStore.OpenAsync();
