@@ -172,7 +172,9 @@ public sealed class ContextBuilderTests
         {
             var builder = new ContextBuilder(new ContextBuilderOptions
             {
-                ReserveForAnswer = 0, Summariser = client, SummariserTimeout = TimeSpan.FromMilliseconds(50),
+                ReserveForAnswer = 0,
+                Summariser = client,
+                SummariserTimeout = TimeSpan.FromMilliseconds(50),
             });
 
             ContextResult result = await builder.BuildAsync(new ContextRequest("sys", User("When?"), 1000) { OlderTurns = s_older });

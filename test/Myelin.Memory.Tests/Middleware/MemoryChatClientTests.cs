@@ -76,7 +76,10 @@ public sealed class MemoryChatClientTests
         var builder = new ContextBuilder(new ContextBuilderOptions { ReserveForAnswer = 50 });
         using var client = new MemoryChatClient(inner, h.Ingestor, new MemoryRetriever(h.Store, h.Embeddings), new MemoryChatClientOptions
         {
-            Tenant = TestStore.TenantA, ContextTokenBudget = 400, ContextBuilder = builder, Record = false,
+            Tenant = TestStore.TenantA,
+            ContextTokenBudget = 400,
+            ContextBuilder = builder,
+            Record = false,
         });
         List<ChatMessage> conversation = [new(ChatRole.System, "You are a cook.")];
         for (int i = 0; i < 60; i++)
