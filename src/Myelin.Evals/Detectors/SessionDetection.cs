@@ -21,6 +21,24 @@ public static class SessionDetection
         ArgumentNullException.ThrowIfNull(log);
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
         ArgumentNullException.ThrowIfNull(detectors);
+        IReadOnlyList<ExperienceRecord> spans = await LoadSpansAsync(log, tenant, sessionId, cancellationToken).ConfigureAwait(false);
+        Conversation conversation = DetectionSources.FromSessionSpans(sessionId, spans);
+        var findings = new List<Finding>();
+        foreach (IDetector detector in detectors)
+        {
+            findings.AddRange(await detector.DetectAsync(conversation, cancellationToken: cancellationToken).ConfigureAwait(false));
+        }
+
+        await FindingRecords.AppendFlaggedAsync(log, tenant, findings, time, cancellationToken).ConfigureAwait(false);
+        return findings;
+    }
+
+    /// <summary>Reads the span records of a session in log order, at most <see cref="MaxSpans"/>.</summary>
+    public static async Task<IReadOnlyList<ExperienceRecord>> LoadSpansAsync(
+        IExperienceLog log, TenantId tenant, string sessionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentException.ThrowIfNullOrEmpty(sessionId);
         var spans = new List<ExperienceRecord>();
         long after = 0;
         while (spans.Count < MaxSpans)
@@ -37,14 +55,6 @@ public static class SessionDetection
             after = page[^1].Offset;
         }
 
-        Conversation conversation = DetectionSources.FromSessionSpans(sessionId, spans);
-        var findings = new List<Finding>();
-        foreach (IDetector detector in detectors)
-        {
-            findings.AddRange(await detector.DetectAsync(conversation, cancellationToken: cancellationToken).ConfigureAwait(false));
-        }
-
-        await FindingRecords.AppendFlaggedAsync(log, tenant, findings, time, cancellationToken).ConfigureAwait(false);
-        return findings;
+        return spans;
     }
 }

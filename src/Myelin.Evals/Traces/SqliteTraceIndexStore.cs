@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -11,7 +12,7 @@ namespace Myelin.Evals.Traces;
 /// Thread-safe: writes go through the room's <see cref="EvalsDatabase"/> (one writer connection behind a lock); each read
 /// opens its own connection, which WAL lets run beside the writer. The file is separate from the core database so the room's tables never mix with the log's.
 /// </remarks>
-public sealed class SqliteTraceIndexStore : ITraceIndexStore
+public sealed partial class SqliteTraceIndexStore : ITraceIndexStore
 {
     /// <summary>The file name inside the data directory.</summary>
     public const string FileName = EvalsDatabase.FileName;
@@ -35,7 +36,13 @@ public sealed class SqliteTraceIndexStore : ITraceIndexStore
             tenant TEXT NOT NULL, model TEXT NOT NULL, trace_id TEXT NOT NULL,
             PRIMARY KEY (tenant, model, trace_id)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS trace_models_by_trace ON trace_models (tenant, trace_id);
-        PRAGMA user_version = 1;
+        CREATE TABLE IF NOT EXISTS trace_results (
+            tenant TEXT NOT NULL, trace_id TEXT NOT NULL, name TEXT NOT NULL, turn INTEGER NOT NULL,
+            source TEXT NOT NULL, score REAL, label TEXT NOT NULL, flagged INTEGER NOT NULL,
+            evaluated_us INTEGER NOT NULL, monitor TEXT NOT NULL,
+            PRIMARY KEY (tenant, trace_id, name, turn)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS trace_results_by_name ON trace_results (tenant, name, evaluated_us);
+        PRAGMA user_version = 2;
         """;
 
     private const string UpsertTrace = """
@@ -110,6 +117,26 @@ public sealed class SqliteTraceIndexStore : ITraceIndexStore
         AddFilter(command, sql, " AND EXISTS (SELECT 1 FROM trace_models x WHERE x.tenant = t.tenant AND x.model = @model AND x.trace_id = t.trace_id)", "@model", query.Model);
         AddFilter(command, sql, " AND t.start_us >= @from", "@from", query.From is { } from ? EvalsDatabase.Micros(from) : null);
         AddFilter(command, sql, " AND t.start_us < @to", "@to", query.To is { } to ? EvalsDatabase.Micros(to) : null);
+        AddFilter(command, sql, """
+             AND EXISTS (SELECT 1 FROM trace_results r WHERE r.tenant = t.tenant AND r.trace_id = t.trace_id
+                         AND r.name = @finding AND r.source = 'detector' AND r.flagged = 1)
+            """, "@finding", query.Finding);
+        for (int i = 0; i < query.Scores.Count; i++)
+        {
+            ScoreFilter filter = query.Scores[i];
+            string op = filter.Operator switch
+            {
+                "<" or "<=" or ">" or ">=" => filter.Operator,
+                _ => throw new MyelinValidationException("invalid_score_filter", $"Unknown score operator '{filter.Operator}'."),
+            };
+            string n = "@sn" + i.ToString(CultureInfo.InvariantCulture);
+            string v = "@sv" + i.ToString(CultureInfo.InvariantCulture);
+            sql.Append(" AND EXISTS (SELECT 1 FROM trace_results r WHERE r.tenant = t.tenant AND r.trace_id = t.trace_id AND r.name = ")
+                .Append(n).Append(" AND r.score ").Append(op).Append(' ').Append(v).Append(')');
+            command.Parameters.AddWithValue(n, filter.Name);
+            command.Parameters.AddWithValue(v, filter.Value);
+        }
+
         if (query.Cursor is not null)
         {
             (long startMicros, string traceId) = TraceQuery.ParseCursor(query.Cursor);

@@ -9,6 +9,9 @@ public sealed record TraceQuery
     /// <summary>The largest page.</summary>
     public const int MaxLimit = 500;
 
+    /// <summary>The most score filters in one query.</summary>
+    public const int MaxScoreFilters = 4;
+
     /// <summary>Only traces of this session.</summary>
     public string? SessionId { get; init; }
 
@@ -23,6 +26,12 @@ public sealed record TraceQuery
 
     /// <summary>Only traces that started before this time.</summary>
     public DateTimeOffset? To { get; init; }
+
+    /// <summary>Only traces with a flagged finding of this kind (stored by a monitor, see <see cref="ITraceIndexStore.ApplyResultsAsync"/>).</summary>
+    public string? Finding { get; init; }
+
+    /// <summary>Only traces with a scored turn matching every filter (at most <see cref="MaxScoreFilters"/>).</summary>
+    public IReadOnlyList<ScoreFilter> Scores { get; init; } = [];
 
     /// <summary>The <see cref="TracePage.Next"/> of the previous page.</summary>
     public string? Cursor { get; init; }
@@ -41,6 +50,11 @@ public sealed record TraceQuery
         if (From is { } from && To is { } to && from > to)
         {
             throw new MyelinValidationException("invalid_time_range", "'from' must not be later than 'to'.");
+        }
+
+        if (Scores.Count > MaxScoreFilters)
+        {
+            throw new MyelinValidationException("invalid_score_filter", $"At most {MaxScoreFilters} 'score' filters, got {Scores.Count}.");
         }
 
         if (Cursor is not null)
