@@ -86,8 +86,12 @@ public sealed class MonitorRunnerTests
         await f.Store.PutMonitorAsync(MonitoringFixture.Tenant, s_monitor);
         await f.Store.PutRuleAsync(MonitoringFixture.Tenant, new AlertRule
         {
-            Name = "drift-rate", Kind = AlertRuleKind.FindingRate, Target = FindingKinds.Drift, Threshold = 0.3,
-            Window = TimeSpan.FromMinutes(15), MinCount = 2,
+            Name = "drift-rate",
+            Kind = AlertRuleKind.FindingRate,
+            Target = FindingKinds.Drift,
+            Threshold = 0.3,
+            Window = TimeSpan.FromMinutes(15),
+            MinCount = 2,
         });
         var pipeline = new MonitoringPipeline(f.Runner, f.Alerts, f.Store, notifier: null);
         await f.AddStandardTracesAsync();
