@@ -19,4 +19,7 @@ public sealed class TestExperienceLog : IExperienceLog
     public Task<long> CountAsync(TenantId tenant, LogQuery query, CancellationToken cancellationToken = default) => Task.FromResult(0L);
 
     public Task<long> GetHeadOffsetAsync(TenantId tenant, CancellationToken cancellationToken = default) => Task.FromResult(0L);
+
+    public Task<long> RedactAsync(TenantId tenant, IReadOnlyList<long> offsets, string reason, CancellationToken cancellationToken = default) =>
+        Task.FromResult(0L);
 }

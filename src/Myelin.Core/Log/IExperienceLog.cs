@@ -24,4 +24,16 @@ public interface IExperienceLog
 
     /// <summary>The highest offset stored for the tenant, or 0 when its log is empty.</summary>
     Task<long> GetHeadOffsetAsync(TenantId tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Erases the content of some of one tenant's records, for deletion requests (forgetting a user): each record
+    /// keeps its offset, kind, timestamps and ids, so offsets stay gap-free and readers that track offsets are not
+    /// confused, but its payload becomes <see cref="LogRedaction.Payload"/>. Offsets the tenant does not have are
+    /// ignored. Providers also remove the old content from their files where the engine allows it.
+    /// </summary>
+    /// <returns>How many records were redacted (already-redacted records count again).</returns>
+    /// <exception cref="MyelinValidationException">An offset is below 1, there are more than
+    /// <see cref="LogRedaction.MaxOffsets"/>, or the reason is empty or too long; nothing was changed.</exception>
+    Task<long> RedactAsync(
+        TenantId tenant, IReadOnlyList<long> offsets, string reason, CancellationToken cancellationToken = default);
 }

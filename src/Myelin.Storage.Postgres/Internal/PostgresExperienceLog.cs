@@ -148,6 +148,27 @@ internal sealed class PostgresExperienceLog : IExperienceLog
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long head ? head : 0;
     }
 
+    /// <remarks>One statement, so all or none of the offsets are redacted. PostgreSQL keeps the old row versions
+    /// until (auto)vacuum reclaims them, and reclaimed space is reused rather than zeroed: unlike the SQLite provider,
+    /// this one cannot promise the old bytes are gone from the data files at once.</remarks>
+    public async Task<long> RedactAsync(
+        TenantId tenant, IReadOnlyList<long> offsets, string reason, CancellationToken cancellationToken = default)
+    {
+        string tenantId = StoreGuard.Tenant(tenant);
+        long[] distinct = LogRedaction.Validate(offsets, reason);
+        if (distinct.Length == 0)
+        {
+            return 0;
+        }
+
+        using NpgsqlCommand command = _dataSource.CreateCommand(
+            "UPDATE log SET payload = @payload WHERE tenant = @tenant AND log_offset = ANY(@offsets)");
+        command.Parameters.AddWithValue("tenant", tenantId);
+        command.Parameters.AddWithValue("payload", LogRedaction.Payload(reason));
+        command.Parameters.AddWithValue("offsets", distinct);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private static async Task<Dictionary<string, long>> FindKeysAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string tenantId, IReadOnlyList<NewExperienceRecord> records,
         CancellationToken cancellationToken)

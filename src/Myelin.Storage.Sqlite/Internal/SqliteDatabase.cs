@@ -134,9 +134,10 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             using SqliteCommand pragma = connection.CreateCommand();
 
             // WAL lets readers run beside the writer; synchronous=FULL fsyncs the WAL on every commit, so an
-            // acknowledged append survives a process kill or power loss.
+            // acknowledged append survives a process kill or power loss. secure_delete zeroes the space of deleted and
+            // rewritten rows, so a redacted payload does not linger in the file (appends never free space, so cost nothing).
             pragma.CommandText = writer
-                ? $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+                ? $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;"
                 : $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA synchronous = FULL; PRAGMA query_only = ON;";
             pragma.ExecuteNonQuery();
             return new SqliteSession(connection);

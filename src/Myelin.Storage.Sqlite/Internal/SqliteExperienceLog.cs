@@ -16,6 +16,7 @@ internal sealed class SqliteExperienceLog : IExperienceLog
 
     private const string HeadSql = "SELECT COALESCE(MAX(log_offset), 0) FROM log WHERE tenant = @tenant";
     private const string FindKeySql = "SELECT log_offset FROM log WHERE tenant = @tenant AND idempotency_key = @key";
+    private const string RedactSql = "UPDATE log SET payload = @payload WHERE tenant = @tenant AND log_offset = @offset";
     private const string Columns = "log_offset, kind, ts, recorded_at, trace_id, session_id, episode_id, idempotency_key, payload";
 
     private readonly SqliteDatabase _database;
@@ -62,6 +63,41 @@ internal sealed class SqliteExperienceLog : IExperienceLog
     {
         string tenantId = StoreGuard.Tenant(tenant);
         return _database.ReadAsync(session => Head(session, tenantId), cancellationToken);
+    }
+
+    /// <remarks>One transaction. The writer runs with <c>secure_delete</c>, so the replaced payloads are zeroed in
+    /// their pages; a truncating checkpoint then drops the WAL, which still holds the old page images.</remarks>
+    public Task<long> RedactAsync(
+        TenantId tenant, IReadOnlyList<long> offsets, string reason, CancellationToken cancellationToken = default)
+    {
+        string tenantId = StoreGuard.Tenant(tenant);
+        long[] distinct = LogRedaction.Validate(offsets, reason);
+        if (distinct.Length == 0)
+        {
+            return Task.FromResult(0L);
+        }
+
+        string payload = LogRedaction.Payload(reason);
+        return _database.WriteAsync(
+            session =>
+            {
+                session.Begin();
+                SqliteCommand update = session.Command(RedactSql);
+                update.Parameters.AddWithValue("@tenant", tenantId);
+                update.Parameters.AddWithValue("@payload", payload);
+                SqliteParameter offset = update.Parameters.Add("@offset", SqliteType.Integer);
+                long changed = 0;
+                foreach (long o in distinct)
+                {
+                    offset.Value = o;
+                    changed += update.ExecuteNonQuery();
+                }
+
+                session.Commit();
+                session.Command("PRAGMA wal_checkpoint(TRUNCATE)").ExecuteNonQuery();
+                return changed;
+            },
+            cancellationToken);
     }
 
     private IReadOnlyList<AppendResult> Append(SqliteSession session, string tenantId, IReadOnlyList<NewExperienceRecord> records)

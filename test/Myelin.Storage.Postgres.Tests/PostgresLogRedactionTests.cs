@@ -1,0 +1,10 @@
+using Myelin.Conformance;
+using Myelin.Core.Storage;
+
+namespace Myelin.Storage.Postgres;
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresLogRedactionTests(PostgresFixture fixture) : LogRedactionConformance
+{
+    protected override Task<IMyelinStorage> CreateStorageAsync() => PostgresStores.CreateAsync(fixture, Track);
+}
