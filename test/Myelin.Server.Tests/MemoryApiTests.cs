@@ -64,6 +64,31 @@ public sealed class MemoryApiTests : IAsyncLifetime
         JsonElement log = await GetAsync(r, "/api/log?kind=audit");
         Assert.Contains(log.GetProperty("records").EnumerateArray(), rec => rec.GetProperty("payload").GetProperty("action").GetString() == "memory.forget_user");
         Assert.DoesNotContain("\"ana\"", log.ToString(), StringComparison.Ordinal);
+
+        // The turns left the experience log too (records stay, content goes), and no file of the server holds them.
+        Assert.Equal(3, (await BodyAsync(forgot)).GetProperty("logRecordsRedacted").GetInt64());
+        JsonElement turnRecords = (await GetAsync(r, "/api/log?kind=turn")).GetProperty("records");
+        Assert.Equal(3, turnRecords.GetArrayLength());
+        Assert.All(turnRecords.EnumerateArray(), rec => Assert.True(rec.GetProperty("payload").GetProperty("redacted").GetBoolean()));
+        Assert.Empty(FilesContaining(_server.DataDirectory, "fado"));
+    }
+
+    private static List<string> FilesContaining(string directory, string text)
+    {
+        byte[] needle = Encoding.UTF8.GetBytes(text);
+        var found = new List<string>();
+        foreach (string file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            if (buffer.GetBuffer().AsSpan(0, (int)buffer.Length).IndexOf(needle) >= 0)
+            {
+                found.Add(file);
+            }
+        }
+
+        return found;
     }
 
     [Fact]

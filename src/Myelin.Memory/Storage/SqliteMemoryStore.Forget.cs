@@ -80,8 +80,23 @@ public sealed partial class SqliteMemoryStore
             c =>
             {
                 long items, history, quarantine;
+                var offsets = new SortedSet<long>();
                 using (SqliteTransaction tx = c.BeginTransaction())
                 {
+                    using (SqliteCommand sources = c.CreateCommand())
+                    {
+                        sources.Transaction = tx;
+                        sources.CommandText = "SELECT source_offsets FROM items WHERE tenant = $tenant AND user_id = $user " +
+                            "UNION ALL SELECT source_offsets FROM quarantine WHERE tenant = $tenant AND user_id = $user";
+                        sources.Parameters.AddWithValue("$tenant", tenant.Value);
+                        sources.Parameters.AddWithValue("$user", userId);
+                        using SqliteDataReader r = sources.ExecuteReader();
+                        while (r.Read())
+                        {
+                            offsets.UnionWith(ItemRows.ParseOffsets(r.GetString(0)));
+                        }
+                    }
+
                     Execute(c, tx, tenant, userId, "DELETE FROM items_fts WHERE rowid IN (SELECT seq FROM items WHERE tenant = $tenant AND user_id = $user)");
                     items = Execute(c, tx, tenant, userId, "DELETE FROM items WHERE tenant = $tenant AND user_id = $user");
                     history = Execute(c, tx, tenant, userId, "DELETE FROM history WHERE tenant = $tenant AND user_id = $user");
@@ -105,7 +120,7 @@ public sealed partial class SqliteMemoryStore
                 using SqliteCommand compact = c.CreateCommand();
                 compact.CommandText = "INSERT INTO items_fts (items_fts) VALUES ('optimize'); PRAGMA wal_checkpoint(TRUNCATE);";
                 compact.ExecuteNonQuery();
-                return new ForgetResult(items, history, quarantine, auditId);
+                return new ForgetResult(items, history, quarantine, auditId) { LogOffsets = [.. offsets] };
             },
             cancellationToken).ConfigureAwait(false);
     }

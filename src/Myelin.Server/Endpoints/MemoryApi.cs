@@ -146,13 +146,11 @@ public static partial class MemoryApi
             throw new MyelinValidationException("invalid_memory_scope", "The user id must be 1-128 characters without control characters.");
         }
 
-        long head = await storage.Log.GetHeadOffsetAsync(principal.Tenant, context.RequestAborted).ConfigureAwait(false);
-        ForgetResult result = await room.Store.ForgetUserAsync(principal.Tenant, userId, time.GetUtcNow(), head, context.RequestAborted)
+        (ForgetResult result, long redacted) = await room.ForgetUserAsync(principal.Tenant, userId, time.GetUtcNow(), context.RequestAborted)
             .ConfigureAwait(false);
-        room.Retriever.Forget(principal.Tenant, userId);
         string target = "user-sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(principal.Tenant.Value + "\n" + userId)));
         await Audit.RecordAsync(storage, principal.Tenant, principal, "memory.forget_user", target, context.RequestAborted).ConfigureAwait(false);
-        return TypedResults.Ok(new ForgetUserOutput(result.Items, result.HistoryEntries, result.QuarantinedOutputs, result.AuditId));
+        return TypedResults.Ok(new ForgetUserOutput(result.Items, result.HistoryEntries, result.QuarantinedOutputs, redacted, result.AuditId));
     }
 
     private static MemoryKind ParseKind(string kind) => kind.ToLowerInvariant() switch

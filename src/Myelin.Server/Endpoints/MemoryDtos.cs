@@ -121,5 +121,6 @@ public sealed record QuarantineListOutput(IReadOnlyList<QuarantinedOutputDto> Ou
 /// <param name="Items">Items removed.</param>
 /// <param name="HistoryEntries">History entries removed.</param>
 /// <param name="QuarantinedOutputs">Quarantined outputs removed.</param>
+/// <param name="LogRecordsRedacted">Experience-log records whose content was erased (the user's turns).</param>
 /// <param name="AuditId">The audit record that remains (it holds a hash of the user id).</param>
-public sealed record ForgetUserOutput(long Items, long HistoryEntries, long QuarantinedOutputs, string AuditId);
+public sealed record ForgetUserOutput(long Items, long HistoryEntries, long QuarantinedOutputs, long LogRecordsRedacted, string AuditId);

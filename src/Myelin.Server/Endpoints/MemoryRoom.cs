@@ -1,4 +1,6 @@
+using Myelin.Core;
 using Myelin.Core.Log;
+using Myelin.Memory;
 using Myelin.Memory.Embeddings;
 using Myelin.Memory.Extraction;
 using Myelin.Memory.Ingest;
@@ -11,8 +13,11 @@ namespace Myelin.Server.Endpoints;
 /// ingestor with the model-free extractor, and a retriever. Disposed with the app.</summary>
 internal sealed class MemoryRoom : IAsyncDisposable
 {
-    private MemoryRoom(SqliteMemoryStore store, MemoryIngestor ingestor, MemoryRetriever retriever)
+    private readonly IExperienceLog _log;
+
+    private MemoryRoom(SqliteMemoryStore store, IExperienceLog log, MemoryIngestor ingestor, MemoryRetriever retriever)
     {
+        _log = log;
         Store = store;
         Ingestor = ingestor;
         Retriever = retriever;
@@ -31,7 +36,28 @@ internal sealed class MemoryRoom : IAsyncDisposable
         var ingestor = new MemoryIngestor(
             store, log, embeddings, new PatternExtractor(), new MemoryIngestorOptions { TimeProvider = time }, loggerFactory);
         var retriever = new MemoryRetriever(store, embeddings, new MemoryRetrieverOptions { TimeProvider = time });
-        return new MemoryRoom(store, ingestor, retriever);
+        return new MemoryRoom(store, log, ingestor, retriever);
+    }
+
+    /// <summary>
+    /// Forgets a user everywhere the server keeps them: memory items with their index entries and vectors, history,
+    /// quarantined outputs, the retriever's cached vectors, and the content of their turns in the experience log
+    /// (each record stays, with its offset, as a redaction marker). Only an audit record with a hash of the id remains.
+    /// </summary>
+    /// <returns>What the store removed, and how many log records were redacted.</returns>
+    public async Task<(ForgetResult Removed, long LogRecordsRedacted)> ForgetUserAsync(
+        TenantId tenant, string userId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        long head = await _log.GetHeadOffsetAsync(tenant, cancellationToken).ConfigureAwait(false);
+        ForgetResult removed = await Store.ForgetUserAsync(tenant, userId, at, head, cancellationToken).ConfigureAwait(false);
+        Retriever.Forget(tenant, userId);
+        long redacted = 0;
+        foreach (long[] chunk in removed.LogOffsets.Chunk(LogRedaction.MaxOffsets))
+        {
+            redacted += await _log.RedactAsync(tenant, chunk, "memory.forget_user", cancellationToken).ConfigureAwait(false);
+        }
+
+        return (removed, redacted);
     }
 
     public async ValueTask DisposeAsync()
