@@ -32,5 +32,10 @@ if (args.Length > 0 && args[0] == "kv-restore")
     return Myelin.Benchmarks.Inference.KvRestoreSideBySide.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "decode")
+{
+    return Myelin.Benchmarks.Inference.DecodeSideBySide.Run(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

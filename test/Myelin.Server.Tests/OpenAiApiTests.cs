@@ -204,6 +204,72 @@ public sealed class OpenAiApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Raw_completions_report_legacy_logprobs_with_offsets_streamed_and_not()
+    {
+        const string Body = """{"model":"tiny-qwen","prompt":"The agent remembers","max_tokens":6,"temperature":0.7,"seed":11,"logprobs":2}""";
+        HttpResponseMessage response = await _server.Client().PostAsync("/v1/completions", Json(Body));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using JsonDocument completion = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        JsonElement choice = completion.RootElement.GetProperty("choices")[0];
+        string text = choice.GetProperty("text").GetString()!;
+        JsonElement logprobs = choice.GetProperty("logprobs");
+        string[] tokens = [.. logprobs.GetProperty("tokens").EnumerateArray().Select(t => t.GetString()!)];
+        float[] tokenLogprobs = [.. logprobs.GetProperty("token_logprobs").EnumerateArray().Select(t => t.GetSingle())];
+        JsonElement[] top = [.. logprobs.GetProperty("top_logprobs").EnumerateArray()];
+        int[] offsets = [.. logprobs.GetProperty("text_offset").EnumerateArray().Select(t => t.GetInt32())];
+        Assert.Equal(completion.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32(), tokens.Length);
+        Assert.Equal(tokens.Length, tokenLogprobs.Length);
+        Assert.Equal(tokens.Length, top.Length);
+        Assert.Equal(tokens.Length, offsets.Length);
+        Assert.NotEmpty(tokens);
+        Assert.Equal(0, offsets[0]);
+        Assert.Equal(text, string.Concat(tokens));
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            // The two most likely alternatives, plus the sampled token when it is not one of them; its text sits at its offset.
+            JsonProperty[] alternatives = [.. top[i].EnumerateObject()];
+            Assert.InRange(alternatives.Length, 2, 3);
+            Assert.True(tokenLogprobs[i] <= 0);
+            // Tokens whose text coincides share one key, which keeps the more likely: never below the sampled token's.
+            Assert.True(top[i].GetProperty(tokens[i]).GetSingle() >= tokenLogprobs[i] - 1e-4f);
+            Assert.True(alternatives.Max(a => a.Value.GetSingle()) >= tokenLogprobs[i]);
+            Assert.Equal(tokens[i], text.Substring(offsets[i], tokens[i].Length));
+        }
+
+        // Streamed: the same tokens, with offsets that run on across chunks; the closing chunk has none.
+        string streamed = await (await _server.Client().PostAsync(
+            "/v1/completions", Json(Body.Replace("\"logprobs\":2", "\"logprobs\":2,\"stream\":true", StringComparison.Ordinal)))).Content.ReadAsStringAsync();
+        var streamedTokens = new List<string>();
+        var streamedOffsets = new List<int>();
+        foreach (string e in streamed.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)[..^1])
+        {
+            using JsonDocument chunk = JsonDocument.Parse(e["data: ".Length..]);
+            JsonElement l = chunk.RootElement.GetProperty("choices")[0].GetProperty("logprobs");
+            if (l.ValueKind == JsonValueKind.Object)
+            {
+                streamedTokens.AddRange(l.GetProperty("tokens").EnumerateArray().Select(t => t.GetString()!));
+                streamedOffsets.AddRange(l.GetProperty("text_offset").EnumerateArray().Select(t => t.GetInt32()));
+            }
+        }
+
+        Assert.Equal(tokens, streamedTokens);
+        Assert.Equal(offsets, streamedOffsets);
+
+        // Without logprobs the field is null; out of range or of the wrong type it is a 400.
+        using JsonDocument plain = JsonDocument.Parse(await (await _server.Client().PostAsync(
+            "/v1/completions", Json("""{"model":"tiny-qwen","prompt":"x","max_tokens":2}"""))).Content.ReadAsStringAsync());
+        Assert.Equal(JsonValueKind.Null, plain.RootElement.GetProperty("choices")[0].GetProperty("logprobs").ValueKind);
+        await ProblemAssert.IsProblemAsync(
+            await _server.Client().PostAsync("/v1/completions", Json("""{"model":"tiny-qwen","prompt":"x","logprobs":21}""")),
+            HttpStatusCode.BadRequest,
+            "invalid_logprobs");
+        await ProblemAssert.IsProblemAsync(
+            await _server.Client().PostAsync("/v1/completions", Json("""{"model":"tiny-qwen","prompt":"x","logprobs":true}""")),
+            HttpStatusCode.BadRequest,
+            "invalid_logprobs");
+    }
+
+    [Fact]
     public async Task Metrics_show_latency_tokens_and_cache_for_the_operator_only()
     {
         string body = """{"model":"tiny-qwen","messages":[{"role":"user","content":"Count the tokens."}],"max_tokens":4,"temperature":0}""";

@@ -8,7 +8,10 @@ namespace Myelin.Server.OpenAi;
 /// <remarks>Also parses <c>/v1/completions</c> bodies, whose <c>prompt</c> string takes the place of <c>messages</c>.</remarks>
 internal sealed record ChatCompletionRequest(string Model, List<ChatMessage> Messages, string? Prompt, ChatOptions Options, bool Stream, bool IncludeUsage)
 {
-    /// <summary>Whether the response reports each token's log-probability (chat only).</summary>
+    /// <summary>
+    /// Whether the response reports each token's log-probability: chat's <c>logprobs: true</c>, or any integer
+    /// <c>logprobs</c> on <c>/v1/completions</c> (the legacy form, whose value is the number of alternatives).
+    /// </summary>
     public bool Logprobs { get; init; }
 
     /// <summary>Alternatives per token (0-20), with <see cref="Logprobs"/>.</summary>
@@ -52,6 +55,15 @@ internal sealed record ChatCompletionRequest(string Model, List<ChatMessage> Mes
                     break;
                 case "top_logprobs" when !completion:
                     topLogprobs = (int)Number(p, 0, 20);
+                    break;
+                case "logprobs" when completion && p.Value.ValueKind != JsonValueKind.Null:
+                    // Legacy completions: an integer count of alternatives per token; the sampled token is always reported.
+                    topLogprobs = p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out int count) && count is >= 0 and <= 20
+                        ? count
+                        : throw Invalid("invalid_logprobs", "'logprobs' must be an integer between 0 and 20.");
+                    logprobs = true;
+                    break;
+                case "logprobs" when completion:
                     break;
                 case "stream_options":
                     includeUsage = p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("include_usage", out JsonElement u) && u.ValueKind == JsonValueKind.True;
@@ -109,7 +121,7 @@ internal sealed record ChatCompletionRequest(string Model, List<ChatMessage> Mes
                 throw Invalid("invalid_prompt", "'prompt' is required and must not be empty.");
             }
 
-            return new ChatCompletionRequest(model, [], prompt, options, stream, includeUsage);
+            return new ChatCompletionRequest(model, [], prompt, options, stream, includeUsage) { Logprobs = logprobs, TopLogprobs = topLogprobs };
         }
 
         if (messages is null || messages.Count == 0)

@@ -7,8 +7,10 @@ using Myelin.Server.Auth;
 namespace Myelin.Server.OpenAi;
 
 /// <summary>
-/// The OpenAI-compatible API over the served models: <c>GET /v1/models</c> and <c>POST /v1/chat/completions</c>
-/// (JSON or server-sent events), with <c>usage.prompt_tokens_details.cached_tokens</c> from the prefix cache.
+/// The OpenAI-compatible API over the served models: <c>GET /v1/models</c>, <c>POST /v1/chat/completions</c> and
+/// <c>POST /v1/completions</c> (JSON or server-sent events), with <c>usage.prompt_tokens_details.cached_tokens</c> from
+/// the prefix cache and, when asked for, each token's log-probability (chat's <c>logprobs.content</c>, completions'
+/// legacy <c>{tokens, token_logprobs, top_logprobs, text_offset}</c>).
 /// </summary>
 public static class OpenAiApi
 {
@@ -125,7 +127,7 @@ public static class OpenAiApi
                 if (completion)
                 {
                     w.WriteString("text", text.ToString());
-                    w.WriteNull("logprobs");
+                    WriteLegacyLogprobs(w, request.Logprobs ? new LegacyLogprobsWriter() : null, tokens);
                 }
                 else
                 {
@@ -170,6 +172,7 @@ public static class OpenAiApi
 
         UsageDetails? usage = null;
         ChatFinishReason? finish = null;
+        LegacyLogprobsWriter? legacy = shape.Completion && request.Logprobs ? new LegacyLogprobsWriter() : null;
         for (bool more = any; more; more = await updates.MoveNextAsync().ConfigureAwait(false))
         {
             ChatResponseUpdate update = updates.Current;
@@ -178,7 +181,8 @@ public static class OpenAiApi
             if (update.Text.Length > 0 || (request.Logprobs && LogprobsOf(update).Count > 0))
             {
                 IReadOnlyList<TokenLogprobInfo>? tokens = request.Logprobs ? LogprobsOf(update) : null;
-                await EventAsync(response, w => Chunk(w, shape, id, created, request.Model, role: null, update.Text, finish: null, tokens)).ConfigureAwait(false);
+                await EventAsync(response, w => Chunk(w, shape, id, created, request.Model, role: null, update.Text, finish: null, tokens, legacy))
+                    .ConfigureAwait(false);
             }
         }
 
@@ -201,7 +205,7 @@ public static class OpenAiApi
 
     private static void Chunk(
         Utf8JsonWriter w, WireShape shape, string id, long created, string model, string? role, string? content, string? finish,
-        IReadOnlyList<TokenLogprobInfo>? logprobs = null)
+        IReadOnlyList<TokenLogprobInfo>? logprobs = null, LegacyLogprobsWriter? legacy = null)
     {
         Header(w, id, shape.ChunkObject, created, model);
         w.WriteStartArray("choices");
@@ -210,7 +214,7 @@ public static class OpenAiApi
         if (shape.Completion)
         {
             w.WriteString("text", content ?? string.Empty);
-            w.WriteNull("logprobs");
+            WriteLegacyLogprobs(w, legacy, logprobs ?? []);
         }
         else
         {
@@ -286,6 +290,19 @@ public static class OpenAiApi
 
         w.WriteEndArray();
         w.WriteEndObject();
+    }
+
+    /// <summary><c>/v1/completions</c>' legacy <c>logprobs</c> object, or null when not asked for (or on the closing chunk).</summary>
+    private static void WriteLegacyLogprobs(Utf8JsonWriter w, LegacyLogprobsWriter? legacy, IReadOnlyList<TokenLogprobInfo> tokens)
+    {
+        if (legacy is null)
+        {
+            w.WriteNull("logprobs");
+        }
+        else
+        {
+            legacy.Write(w, tokens);
+        }
     }
 
     private static void WriteToken(Utf8JsonWriter w, TokenLogprobInfo token, bool withTop)
