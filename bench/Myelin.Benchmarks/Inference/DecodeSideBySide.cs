@@ -55,11 +55,15 @@ public static class DecodeSideBySide
         foreach (GgmlType type in options.Types)
         {
             RoundResult[] r = [.. rows.Where(x => x.Type == type)];
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{type}: median decode {Median(r.Select(x => x.Decode)):F2} tok/s, prefill {Median(r.Select(x => x.Prefill)):F1} tok/s, "
-                + $"decode bytes/s / copy {Median(r.Select(x => x.DecodeGbps / x.CopyGbps)):F3}"
-                + (options.LlamaBench is null ? string.Empty
-                    : $", vs llama.cpp decode {Median(r.Select(x => x.Decode / x.LlamaDecode)):F3}x, prefill {Median(r.Select(x => x.Prefill / x.LlamaPrefill)):F3}x")));
+            string line = string.Create(CultureInfo.InvariantCulture,
+                $"{type}: median decode {Median(r.Select(x => x.Decode)):F2} tok/s, prefill {Median(r.Select(x => x.Prefill)):F1} tok/s, decode bytes/s / copy {Median(r.Select(x => x.DecodeGbps / x.CopyGbps)):F3}");
+            if (options.LlamaBench is not null)
+            {
+                line += string.Create(CultureInfo.InvariantCulture,
+                    $", llama.cpp decode {Median(r.Select(x => x.LlamaDecode)):F2} tok/s, prefill {Median(r.Select(x => x.LlamaPrefill)):F1} tok/s; median ratios decode {Median(r.Select(x => x.Decode / x.LlamaDecode)):F3}x, prefill {Median(r.Select(x => x.Prefill / x.LlamaPrefill)):F3}x");
+            }
+
+            Console.WriteLine(line);
         }
 
         return 0;
@@ -187,8 +191,8 @@ public static class DecodeSideBySide
         int Round, GgmlType Type, double CopyGbps, double Prefill, double Decode, double DecodeGbps, double LlamaPrefill, double LlamaDecode)
     {
         public string Format() => string.Create(CultureInfo.InvariantCulture,
-            $"round {Round} {Type}: copy {CopyGbps:F1} GB/s | myelin pp {Prefill:F1} tok/s, tg {Decode:F2} tok/s = {DecodeGbps:F1} GB/s ({DecodeGbps / CopyGbps:F2} of copy)"
-            + (double.IsNaN(LlamaDecode) ? string.Empty
-                : $" | llama.cpp pp {LlamaPrefill:F1} tok/s, tg {LlamaDecode:F2} tok/s | ratio pp {Prefill / LlamaPrefill:F3} tg {Decode / LlamaDecode:F3}"));
+            $"round {Round} {Type}: copy {CopyGbps:F1} GB/s | myelin pp {Prefill:F1} tok/s, tg {Decode:F2} tok/s = {DecodeGbps:F1} GB/s ({DecodeGbps / CopyGbps:F2} of copy)")
+            + (double.IsNaN(LlamaDecode) ? string.Empty : string.Create(CultureInfo.InvariantCulture,
+                $" | llama.cpp pp {LlamaPrefill:F1} tok/s, tg {LlamaDecode:F2} tok/s | ratio pp {Prefill / LlamaPrefill:F3} tg {Decode / LlamaDecode:F3}"));
     }
 }
