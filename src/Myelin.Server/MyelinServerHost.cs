@@ -115,6 +115,7 @@ public static class MyelinServerHost
         builder.Services.AddTraceIndex(options.DataDirectory);
         builder.Services.AddDatasets(options.DataDirectory);
         builder.Services.AddExperiments(options.DataDirectory);
+        builder.Services.AddMonitoring(options.DataDirectory);
         builder.Services.AddMemory(options.DataDirectory);
         configure?.Invoke(builder);
 
@@ -150,6 +151,10 @@ public static class MyelinServerHost
         app.MapTracesApi();
         app.MapDatasetsApi();
         app.MapExperimentsApi();
+        app.MapMonitorsApi();
+        app.MapAlertsApi();
+        app.MapFeedbackApi();
+        app.MapAnnotationsApi();
         app.MapMemoryApi();
         app.MapOpenAiApi();
         app.MapDashboard();

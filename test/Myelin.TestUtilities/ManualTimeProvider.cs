@@ -28,6 +28,18 @@ public sealed class ManualTimeProvider : TimeProvider
     /// <inheritdoc />
     public override long GetTimestamp() => GetUtcNow().UtcTicks;
 
+    /// <summary>When the earliest pending timer comes due; null when none is pending.</summary>
+    public DateTimeOffset? NextDue
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _timers.Count == 0 ? null : _timers.Min(t => t.Due);
+            }
+        }
+    }
+
     /// <summary>Moves the clock forward and runs the callbacks of timers that come due.</summary>
     public void Advance(TimeSpan by)
     {

@@ -10,7 +10,9 @@ namespace Myelin.Server.Auth;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> against the key store. The dashboard cookie is accepted for
-/// GET and HEAD only, so a cross-site form can never write with a browser's stored key.
+/// GET and HEAD, and for other methods only with the <c>X-Myelin-Dashboard</c> header the dashboard's own scripts send:
+/// a cross-site form cannot set a header, and a cross-site script would need a CORS preflight the server never grants,
+/// so no other site can write with a browser's stored key (the cookie is also SameSite=Strict).
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -73,7 +75,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase) ? header[Bearer.Length..].Trim() : header.Trim();
         }
 
-        if (HttpMethods.IsGet(Request.Method) || HttpMethods.IsHead(Request.Method))
+        if (HttpMethods.IsGet(Request.Method) || HttpMethods.IsHead(Request.Method) || Request.Headers.ContainsKey(ApiKeyDefaults.DashboardHeader))
         {
             return Request.Cookies[ApiKeyDefaults.CookieName];
         }

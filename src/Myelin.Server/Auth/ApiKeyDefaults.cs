@@ -9,6 +9,9 @@ public static class ApiKeyDefaults
     /// <summary>The dashboard's cookie that carries the key for page loads (GET only).</summary>
     public const string CookieName = "myelin_key";
 
+    /// <summary>Header the dashboard's scripts send so the cookie counts for their writes (see the authentication handler).</summary>
+    public const string DashboardHeader = "X-Myelin-Dashboard";
+
     /// <summary>Claim holding the tenant id.</summary>
     public const string TenantClaim = "myelin:tenant";
 

@@ -32,6 +32,7 @@ internal static class Layout
         th { background:#eef1f5; font-size:12px; text-transform:uppercase; color:var(--muted); }
         td.mono, code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size:12px; }
         pre { margin:0; white-space:pre-wrap; word-break:break-all; }
+        .kind.firing { background:#ffe3e3; color:var(--bad); }
         .kind { display:inline-block; padding:1px 6px; border-radius:10px; background:#e7ecff; color:#2f44a8; font-size:12px; }
         .pager { display:flex; gap:12px; margin:12px 0; align-items:center; color:var(--muted); }
         .pager a { color:var(--accent); }
@@ -67,6 +68,8 @@ internal static class Layout
             NavLink(html, "/", "Status", active == "status");
             NavLink(html, "/log", "Log", active == "log");
             NavLink(html, "/traces", "Traces", active == "traces");
+            NavLink(html, "/alerts", "Alerts", active == "alerts");
+            NavLink(html, "/annotations", "Annotations", active == "annotations");
             html.Append("</nav><form method=\"post\" action=\"/logout\"><button type=\"submit\">Sign out</button></form>");
         }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Primitives;
 using Myelin.Core;
 using Myelin.Core.Storage;
 using Myelin.Evals.Traces;
@@ -65,10 +66,42 @@ internal static class TraceExplorer
         return Layout.Page("Session", "traces", SessionPage.Render(sessionId, turns));
     }
 
-    /// <summary>Browsers send datetime-local values without a zone; the form says UTC, so they are read as UTC.</summary>
-    private static QueryCollection Normalised(IQueryCollection query) => new(query.ToDictionary(
-        q => q.Key,
-        q => q.Key is "from" or "to" && q.Value.ToString() is { Length: > 0 } v && !v.EndsWith('Z') && !v.Contains('+', StringComparison.Ordinal)
-            ? new Microsoft.Extensions.Primitives.StringValues(v + "Z")
-            : q.Value));
+    /// <summary>
+    /// Browsers send datetime-local values without a zone; the form says UTC, so they are read as UTC. The form's score
+    /// metric with min and max becomes the API's <c>score</c> filters (<c>name&gt;=min</c>, <c>name&lt;=max</c>).
+    /// </summary>
+    private static QueryCollection Normalised(IQueryCollection query)
+    {
+        Dictionary<string, StringValues> values = query
+            .Where(q => q.Key is not ("scoreName" or "scoreMin" or "scoreMax"))
+            .ToDictionary(
+                q => q.Key,
+                q => q.Key is "from" or "to" && q.Value.ToString() is { Length: > 0 } v && !v.EndsWith('Z') && !v.Contains('+', StringComparison.Ordinal)
+                    ? new StringValues(v + "Z")
+                    : q.Value);
+        string name = query["scoreName"].ToString().Trim();
+        var scores = new List<string?>(query["score"]);
+        foreach ((string field, string op) in new[] { ("scoreMin", ">="), ("scoreMax", "<=") })
+        {
+            string bound = query[field].ToString().Trim();
+            if (bound.Length == 0)
+            {
+                continue;
+            }
+
+            if (name.Length == 0)
+            {
+                throw new MyelinValidationException("invalid_score_filter", "Name the score metric to filter by min or max.");
+            }
+
+            scores.Add(name + op + bound);
+        }
+
+        if (scores.Count > 0)
+        {
+            values["score"] = new StringValues([.. scores]);
+        }
+
+        return new QueryCollection(values);
+    }
 }

@@ -4,7 +4,7 @@ using Myelin.Evals.Traces;
 
 namespace Myelin.Server.Dashboard;
 
-/// <summary>Renders the trace list: filters by session, user, model and time; newest first, paged by cursor.</summary>
+/// <summary>Renders the trace list: filters by session, user, model, time, finding and score; newest first, paged by cursor.</summary>
 internal static class TracesPage
 {
     public static string Render(IQueryCollection query, TracePage? page, string? error)
@@ -14,10 +14,12 @@ internal static class TracesPage
         foreach ((string label, string name, string type) in new[]
         {
             ("Session id", "sessionId", "text"), ("User id", "userId", "text"), ("Model", "model", "text"),
-            ("From (UTC)", "from", "datetime-local"), ("To (UTC)", "to", "datetime-local"),
+            ("From (UTC)", "from", "datetime-local"), ("To (UTC)", "to", "datetime-local"), ("Finding", "finding", "text"),
+            ("Score metric", "scoreName", "text"), ("Score min", "scoreMin", "number"), ("Score max", "scoreMax", "number"),
         })
         {
             html.Append("<label>").Append(label).Append("<input type=\"").Append(type).Append("\" name=\"").Append(name)
+                .Append(type == "number" ? "\" step=\"any\" min=\"0\" max=\"1" : string.Empty)
                 .Append("\" value=\"").Append(Layout.Encode(query[name].ToString())).Append("\"></label>");
         }
 

@@ -32,7 +32,8 @@ public static partial class TracesApi
         RouteGroupBuilder group = routes.MapGroup("/api/traces").WithTags("Traces").RequireAuthorization(ApiKeyDefaults.ReaderPolicy);
         group.MapGet("/", ListAsync)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .WithSummary("List traces newest first: sessionId, userId, model, from, to, limit (1-500), cursor.");
+            .WithSummary("List traces newest first: sessionId, userId, model, from, to, finding (a flagged finding kind), "
+                + "score (repeatable, e.g. answer_relevance<0.5; operators < <= > >=), limit (1-500), cursor.");
         group.MapGet("/{traceId}", GetAsync)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -126,6 +127,8 @@ public static partial class TracesApi
             SessionId = Text(query, "sessionId"),
             UserId = Text(query, "userId"),
             Model = Text(query, "model"),
+            Finding = Text(query, "finding"),
+            Scores = [.. query["score"].Where(s => !string.IsNullOrEmpty(s)).Select(s => ScoreFilter.Parse(s!))],
             From = Time(query, "from"),
             To = Time(query, "to"),
             Cursor = Text(query, "cursor"),
