@@ -71,7 +71,8 @@ public interface IMemoryStore
     Task<IReadOnlyList<MemoryItem>> FindEpisodesByOffsetAsync(
         TenantId tenant, IReadOnlyList<long> offsets, CancellationToken cancellationToken = default);
 
-    /// <summary>Counts one access of each item at <paramref name="at"/>.</summary>
+    /// <summary>Counts one access of an item per occurrence of its id in <paramref name="ids"/>, at <paramref name="at"/>
+    /// (the last access time never moves back).</summary>
     Task RecordAccessAsync(TenantId tenant, IReadOnlyList<string> ids, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     /// <summary>Keeps an extractor output that stayed invalid.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.AI;
 using Myelin.Core;
 using Myelin.Core.Log;
 
@@ -61,7 +62,10 @@ public sealed partial class MemoryIngestor
             if (turns.Count > 0)
             {
                 MemoryScope[] scopes = [.. turns.Select(t => new MemoryScope(tenant, t.UserId, t.AgentId, t.SessionId))];
-                await StoreAndQueueAsync(tenant, turns, scopes, [.. Enumerable.Range(0, turns.Count)], offsets, _time.GetUtcNow(), cancellationToken)
+                GeneratedEmbeddings<Embedding<float>> vectors = await _embeddings.GenerateAsync(
+                    turns.Select(EmbeddingText), cancellationToken: cancellationToken).ConfigureAwait(false);
+                await StoreAndQueueAsync(
+                    tenant, turns, scopes, [.. Enumerable.Range(0, turns.Count)], offsets, vectors, _time.GetUtcNow(), cancellationToken)
                     .ConfigureAwait(false);
                 restored += turns.Count;
             }

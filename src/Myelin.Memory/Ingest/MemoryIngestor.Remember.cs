@@ -35,7 +35,13 @@ public sealed partial class MemoryIngestor
                 ExperienceKinds.Turn, Payload(t), t.Timestamp ?? now, SessionId: t.SessionId, IdempotencyKey: t.IdempotencyKey);
         }
 
-        IReadOnlyList<AppendResult> appended = await _log.AppendAsync(tenant, records, cancellationToken).ConfigureAwait(false);
+        // Embedding (CPU, or a remote call) overlaps the log append (an fsync); a duplicate's vector goes unused.
+        Task<GeneratedEmbeddings<Embedding<float>>> embedding = Task.Run(
+            () => _embeddings.GenerateAsync(turns.Select(EmbeddingText), cancellationToken: cancellationToken), cancellationToken);
+        Task<IReadOnlyList<AppendResult>> append = _log.AppendAsync(tenant, records, cancellationToken);
+        await Task.WhenAll(append, embedding).ConfigureAwait(false);
+        IReadOnlyList<AppendResult> appended = await append.ConfigureAwait(false);
+        GeneratedEmbeddings<Embedding<float>> vectors = await embedding.ConfigureAwait(false);
 
         // A duplicate whose episode is missing (the first attempt stopped between log and store) is stored now.
         var stored = new HashSet<long>();
@@ -68,7 +74,7 @@ public sealed partial class MemoryIngestor
             return results;
         }
 
-        IReadOnlyList<MemoryItem> items = await StoreAndQueueAsync(tenant, turns, scopes, toStore, appended, now, cancellationToken)
+        IReadOnlyList<MemoryItem> items = await StoreAndQueueAsync(tenant, turns, scopes, toStore, appended, vectors, now, cancellationToken)
             .ConfigureAwait(false);
         for (int j = 0; j < toStore.Count; j++)
         {
@@ -78,13 +84,12 @@ public sealed partial class MemoryIngestor
         return results;
     }
 
-    // Stores the turns at `indexes` as episodes (with embeddings) and queues their extraction.
+    // Stores the turns at `toStore` as episodes (with their embeddings, one per turn) and queues their extraction.
     private async Task<IReadOnlyList<MemoryItem>> StoreAndQueueAsync(
         TenantId tenant, IReadOnlyList<ConversationTurn> turns, MemoryScope[] scopes, List<int> toStore,
-        IReadOnlyList<AppendResult> appended, DateTimeOffset now, CancellationToken cancellationToken)
+        IReadOnlyList<AppendResult> appended, GeneratedEmbeddings<Embedding<float>> vectors, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
-        GeneratedEmbeddings<Embedding<float>> vectors = await _embeddings.GenerateAsync(
-            toStore.Select(i => EmbeddingText(turns[i])), cancellationToken: cancellationToken).ConfigureAwait(false);
         var episodes = new NewMemoryItem[toStore.Count];
         for (int j = 0; j < toStore.Count; j++)
         {
@@ -95,7 +100,7 @@ public sealed partial class MemoryIngestor
                 Speaker = t.Speaker ?? t.Role,
                 SourceOffsets = [appended[i].Offset],
                 Importance = t.Role == "user" ? 0.5f : 0.3f,
-                Vector = Vectors.Normalized(vectors[j].Vector.Span),
+                Vector = Vectors.Normalized(vectors[i].Vector.Span),
             };
         }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Myelin.Core;
@@ -79,13 +78,6 @@ internal static class ItemRows
         }
 
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
-
-    /// <summary>The FTS token of one tenant+user: a hash, so the index never holds the ids themselves.</summary>
-    public static string ScopeToken(TenantId tenant, string userId)
-    {
-        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(tenant.Value + "\n" + userId));
-        return "u" + Convert.ToHexStringLower(hash.AsSpan(0, 12));
     }
 
     /// <summary>Appends <c>AND ...</c> conditions for everything in <paramref name="filter"/> besides tenant and user

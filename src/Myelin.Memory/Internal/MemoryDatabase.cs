@@ -29,13 +29,8 @@ internal sealed class MemoryDatabase : IAsyncDisposable, IDisposable
         _writer = Open(writer: true);
     }
 
-    /// <summary>Runs <paramref name="sql"/> on the writer; only while nothing else can use the database (opening).</summary>
-    public void ExecuteWhileOpening(string sql)
-    {
-        using SqliteCommand command = _writer.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    /// <summary>Runs <paramref name="work"/> on the writer; only while nothing else can use the database (opening).</summary>
+    public void RunWhileOpening(Action<SqliteConnection> work) => work(_writer);
 
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
     {

@@ -3,10 +3,13 @@ namespace Myelin.Memory.Internal;
 /// <summary>The memory room's SQLite schema. Tables live in their own file (<c>memory.db</c>), apart from other rooms.</summary>
 internal static class MemorySchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     // items_fts is contentless (the analysed terms are all it needs) with contentless_delete so forgetting a user
-    // can remove rows. Its 'scope' column holds one token per tenant+user, ANDed into every query.
+    // can remove rows. Each term carries its tenant+user's token (FullTextTerms). Version 1 had a separate 'scope'
+    // column ANDed into every query instead; opening such a file drops that index and FullTextIndexer rebuilds it.
+    // fts_state holds the highest item sequence in the index, fts_terms the number of indexed items holding each
+    // (scope-prefixed) term, so search can leave out a user's most common terms (FullTextIndexer, FullTextTerms).
     public const string Create = """
         CREATE TABLE IF NOT EXISTS items (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -37,7 +40,10 @@ internal static class MemorySchema
         CREATE INDEX IF NOT EXISTS items_subject ON items (tenant, user_id, subject) WHERE subject IS NOT NULL;
         CREATE INDEX IF NOT EXISTS items_session ON items (tenant, user_id, session_id, seq) WHERE kind = 0;
         CREATE INDEX IF NOT EXISTS items_log ON items (tenant, log_offset) WHERE log_offset IS NOT NULL;
-        CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5 (scope, terms, content = '', contentless_delete = 1);
+        CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5 (terms, content = '', contentless_delete = 1);
+        CREATE TABLE IF NOT EXISTS fts_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_through INTEGER NOT NULL);
+        INSERT OR IGNORE INTO fts_state (id, indexed_through) VALUES (1, 0);
+        CREATE TABLE IF NOT EXISTS fts_terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS history (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             tenant TEXT NOT NULL,
@@ -73,7 +79,6 @@ internal static class MemorySchema
             through_offset INTEGER NOT NULL DEFAULT 0,
             detail TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS audit_subject ON audit (tenant, subject_hash);
-        PRAGMA user_version = 1;
         """;
 
     public const string ItemColumns =

@@ -2,15 +2,19 @@ using Myelin.Memory.Retrieval;
 
 namespace Myelin.Memory.Internal;
 
-/// <summary>The in-memory vectors of one tenant+user, loaded from the store and extended as items arrive: a contiguous
-/// matrix for exact SIMD search, plus an HNSW graph once the user has at least the threshold number of vectors.</summary>
+/// <summary>The in-memory vectors of one tenant+user, loaded from the store and extended as items arrive. Sparse
+/// vectors (at most a quarter of the dimensions set, judged on the first batch; the built-in embedding sets about a
+/// tenth) go to per-dimension posting lists searched exactly (<see cref="SparseVectorSearch"/>). Dense vectors go to a
+/// contiguous matrix for exact SIMD search, plus an HNSW graph once the user has at least the threshold number.</summary>
 /// <remarks>The graph is built on a thread-pool thread from a snapshot, outside the lock (it takes seconds at 100k
 /// vectors); searches stay exact until it is swapped in with the vectors that arrived meanwhile.</remarks>
-internal sealed class UserVectorIndex(int dimensionsHint, int hnswThreshold)
+internal sealed class UserVectorIndex(int dimensionsHint, int hnswThreshold, bool allowSparse)
 {
+    private const double SparseDensity = 0.25;
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly List<string> _ids = [];
     private float[] _matrix = new float[Math.Max(1, dimensionsHint) * 64];
+    private SparseVectorSearch? _sparse;
     private int _dimensions;
     private HnswIndex? _hnsw;
     private Task? _building;
@@ -45,10 +49,20 @@ internal sealed class UserVectorIndex(int dimensionsHint, int hnswThreshold)
                 if (_dimensions == 0)
                 {
                     _dimensions = v.Vector.Length;
+                    int d = _dimensions;
+                    if (allowSparse && SparseVectorSearch.Density(vectors.Select(x => x.Vector).Where(x => x.Length == d), d) <= SparseDensity)
+                    {
+                        _sparse = new SparseVectorSearch(d);
+                    }
                 }
 
                 // A vector of another size (the embedding generator changed) cannot be compared; it is left out.
-                if (v.Vector.Length == _dimensions)
+                if (v.Vector.Length == _dimensions && _sparse is not null)
+                {
+                    _sparse.Add(v.Vector);
+                    _ids.Add(v.Id);
+                }
+                else if (v.Vector.Length == _dimensions)
                 {
                     int need = (_ids.Count + 1) * _dimensions;
                     if (_matrix.Length < need)
@@ -64,7 +78,7 @@ internal sealed class UserVectorIndex(int dimensionsHint, int hnswThreshold)
                 LastSequence = v.Sequence;
             }
 
-            if (_hnsw is null && _building is null && _ids.Count >= hnswThreshold)
+            if (_sparse is null && _hnsw is null && _building is null && _ids.Count >= hnswThreshold)
             {
                 int count = _ids.Count;
                 int dimensions = _dimensions;
@@ -93,8 +107,8 @@ internal sealed class UserVectorIndex(int dimensionsHint, int hnswThreshold)
             }
 
             bool useGraph = _hnsw is not null && !exact;
-            IReadOnlyList<ScoredVector> found = useGraph
-                ? _hnsw!.Search(query, k, Math.Max(96, 2 * k))
+            IReadOnlyList<ScoredVector> found = useGraph ? _hnsw!.Search(query, k, Math.Max(96, 2 * k))
+                : _sparse is not null ? _sparse.TopK(query, k)
                 : ExactVectorSearch.TopK(_matrix, _ids.Count, query, k);
             foreach (ScoredVector s in found)
             {

@@ -22,17 +22,45 @@ public static class ExactVectorSearch
         var heap = new PriorityQueue<int, (float Similarity, int NegIndex)>(k);
         for (int row = 0; row < count; row++)
         {
-            float similarity = TensorPrimitives.Dot(matrix.Slice(row * dimensions, dimensions), query);
-            if (heap.Count < k)
-            {
-                heap.Enqueue(row, (similarity, -row));
-            }
-            else if (heap.TryPeek(out _, out (float Similarity, int NegIndex) weakest) && similarity > weakest.Similarity)
-            {
-                heap.DequeueEnqueue(row, (similarity, -row));
-            }
+            Offer(heap, k, row, TensorPrimitives.Dot(matrix.Slice(row * dimensions, dimensions), query));
         }
 
+        return Drain(heap);
+    }
+
+    /// <summary>The <paramref name="k"/> highest of <paramref name="scores"/> ([count]) as (row, score), best first;
+    /// ties go to the lower row.</summary>
+    public static ScoredVector[] TopKOfScores(ReadOnlySpan<float> scores, int k)
+    {
+        k = Math.Min(k, scores.Length);
+        if (k <= 0)
+        {
+            return [];
+        }
+
+        var heap = new PriorityQueue<int, (float Similarity, int NegIndex)>(k);
+        for (int row = 0; row < scores.Length; row++)
+        {
+            Offer(heap, k, row, scores[row]);
+        }
+
+        return Drain(heap);
+    }
+
+    private static void Offer(PriorityQueue<int, (float Similarity, int NegIndex)> heap, int k, int row, float similarity)
+    {
+        if (heap.Count < k)
+        {
+            heap.Enqueue(row, (similarity, -row));
+        }
+        else if (heap.TryPeek(out _, out (float Similarity, int NegIndex) weakest) && similarity > weakest.Similarity)
+        {
+            heap.DequeueEnqueue(row, (similarity, -row));
+        }
+    }
+
+    private static ScoredVector[] Drain(PriorityQueue<int, (float Similarity, int NegIndex)> heap)
+    {
         var result = new ScoredVector[heap.Count];
         for (int i = result.Length - 1; i >= 0; i--)
         {

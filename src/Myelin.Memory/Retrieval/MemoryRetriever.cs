@@ -8,9 +8,10 @@ namespace Myelin.Memory.Retrieval;
 /// <summary>Hybrid recall: BM25 and vector candidates, ranked by reciprocal rank fusion of relevance, recency and
 /// importance; current items before superseded ones unless the query is about the past; neighbouring turns attached.</summary>
 /// <remarks>
-/// <para>Thread-safe. Keeps each user's vectors in memory (loaded on first use, extended incrementally), searched
-/// exactly with SIMD dot products, or with an HNSW graph above <see cref="MemoryRetrieverOptions.HnswThreshold"/>
-/// (built in the background; until it is ready, search stays exact).</para>
+/// <para>Thread-safe. Keeps each user's vectors in memory (loaded on first use, extended incrementally). Sparse
+/// vectors (the built-in embedding's) are searched exactly through per-dimension posting lists; dense ones exactly
+/// with SIMD dot products, or with an HNSW graph above <see cref="MemoryRetrieverOptions.HnswThreshold"/> (built in
+/// the background; until it is ready, search stays exact).</para>
 /// <para>Every store call is scoped by the tenant argument and the request's user.</para>
 /// </remarks>
 public sealed partial class MemoryRetriever
@@ -20,6 +21,7 @@ public sealed partial class MemoryRetriever
     private readonly MemoryRetrieverOptions _options;
     private readonly TimeProvider _time;
     private readonly VectorIndexCache _vectors;
+    private readonly AccessRecorder _accesses;
 
     /// <summary>Creates a retriever over <paramref name="store"/>, embedding queries with <paramref name="embeddings"/>
     /// (the generator the items were embedded with).</summary>
@@ -32,7 +34,8 @@ public sealed partial class MemoryRetriever
         _embeddings = embeddings;
         _options = options ?? new MemoryRetrieverOptions();
         _time = _options.TimeProvider ?? TimeProvider.System;
-        _vectors = new VectorIndexCache(store, Math.Max(1, _options.HnswThreshold));
+        _vectors = new VectorIndexCache(store, Math.Max(1, _options.HnswThreshold), _options.SparseVectorSearch);
+        _accesses = new AccessRecorder(store);
     }
 
     /// <summary>Recalls memories of one user for a query.</summary>
@@ -68,7 +71,7 @@ public sealed partial class MemoryRetriever
         List<RecallHit> hits = await FuseAsync(tenant, request, filter, past, text, vector, candidates, cancellationToken).ConfigureAwait(false);
         if (_options.RecordAccess && hits.Count > 0)
         {
-            await _store.RecordAccessAsync(tenant, [.. hits.Select(h => h.Item.Id)], _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            _accesses.Record(tenant, [.. hits.Select(h => h.Item.Id)], _time.GetUtcNow());
         }
 
         return new RecallResult(hits, past, useHnsw);
@@ -82,6 +85,10 @@ public sealed partial class MemoryRetriever
         UserVectorIndex index = await _vectors.GetAsync(tenant, userId, cancellationToken).ConfigureAwait(false);
         await index.WhenGraphBuiltAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Completes when the access counts of every recall that returned before the call are stored. Recall
+    /// queues them and a background write stores what has accumulated, so concurrent recalls share one write.</summary>
+    public Task FlushAccessesAsync(CancellationToken cancellationToken = default) => _accesses.FlushAsync(cancellationToken);
 
     /// <summary>Drops the cached vectors of a user (after the user was forgotten).</summary>
     public void Forget(TenantId tenant, string userId)

@@ -25,10 +25,15 @@ public sealed class MemoryRetrieverOptions
     /// (default 0.5).</summary>
     public double PastWeight { get; set; } = 0.5;
 
-    /// <summary>Vectors per user from which the HNSW index replaces the exact scan (default 20,000).</summary>
+    /// <summary>Vectors per user from which the HNSW index replaces the exact scan of dense vectors (default 20,000).</summary>
     public int HnswThreshold { get; set; } = 20_000;
 
-    /// <summary>Whether a recall counts an access of each hit (one write per recall; default true).</summary>
+    /// <summary>Whether sparse vectors (at most a quarter of the dimensions set, like the built-in embedding's) are
+    /// searched exactly through per-dimension posting lists instead of the dense scan and HNSW (default true).</summary>
+    public bool SparseVectorSearch { get; set; } = true;
+
+    /// <summary>Whether a recall counts an access of each hit (default true). The counts are written in the background,
+    /// batched across recalls (see <see cref="MemoryRetriever.FlushAccessesAsync"/>).</summary>
     public bool RecordAccess { get; set; } = true;
 
     /// <summary>The clock; the system clock when null.</summary>

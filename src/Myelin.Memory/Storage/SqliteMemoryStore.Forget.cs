@@ -97,7 +97,19 @@ public sealed partial class SqliteMemoryStore
                         }
                     }
 
-                    Execute(c, tx, tenant, userId, "DELETE FROM items_fts WHERE rowid IN (SELECT seq FROM items WHERE tenant = $tenant AND user_id = $user)");
+                    // Items above the indexer's mark have no index rows yet, and once deleted they never get any.
+                    Execute(c, tx, tenant, userId, "DELETE FROM items_fts WHERE rowid IN (SELECT seq FROM items WHERE tenant = $tenant AND user_id = $user " +
+                        "AND seq <= (SELECT indexed_through FROM fts_state WHERE id = 1))");
+                    using (SqliteCommand terms = c.CreateCommand())
+                    {
+                        // The user's term counts share the user's token as a prefix; token + U+10FFFF bounds them (it sorts
+                        // after every character in UTF-8 and is no letter or digit, so no term holds it).
+                        terms.Transaction = tx;
+                        terms.CommandText = "DELETE FROM fts_terms WHERE term >= $scope AND term < $scope || char(1114111)";
+                        terms.Parameters.AddWithValue("$scope", FullTextTerms.ScopeToken(tenant, userId));
+                        terms.ExecuteNonQuery();
+                    }
+
                     items = Execute(c, tx, tenant, userId, "DELETE FROM items WHERE tenant = $tenant AND user_id = $user");
                     history = Execute(c, tx, tenant, userId, "DELETE FROM history WHERE tenant = $tenant AND user_id = $user");
                     quarantine = Execute(c, tx, tenant, userId, "DELETE FROM quarantine WHERE tenant = $tenant AND user_id = $user");

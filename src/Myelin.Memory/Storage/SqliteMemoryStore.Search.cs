@@ -8,73 +8,125 @@ namespace Myelin.Memory.Storage;
 /// <content>BM25 search over the FTS5 index.</content>
 public sealed partial class SqliteMemoryStore
 {
+    // Query shaping. FTS5 computes BM25 for every row an OR query matches before the LIMIT applies, so the cost grows
+    // with the postings of the query's most common terms. Terms are taken rarest first while their postings together
+    // stay within TermBudget (the rarest always), and BM25 ranks at most RankWindow matches, the most recent first.
+    private const long TermBudget = 4096;
+    private const int RankWindow = 4096;
+
     /// <inheritdoc />
-    public Task<IReadOnlyList<TextSearchHit>> SearchTextAsync(
+    /// <remarks>
+    /// <para>FTS5 ranks the user's matches alone (its terms carry the user's token, see <see cref="FullTextTerms"/>);
+    /// only the best of them are joined to their rows, which checks tenant and user and applies the filter. When the
+    /// filter rejects so many that fewer than <paramref name="limit"/> remain and more were ranked, the ranking is read
+    /// again four times deeper, so the filter never hides a better-ranked match.</para>
+    /// <para>Bounded work on large stores: a user's most common terms are left out of the query when rarer ones already
+    /// match more than 4,096 items (they add little to BM25 and would make it score most of the user's items), and at
+    /// most the 4,096 most recent matches are ranked. Below those sizes the ranking is plain BM25 over every term.</para>
+    /// </remarks>
+    public async Task<IReadOnlyList<TextSearchHit>> SearchTextAsync(
         TenantId tenant, MemoryFilter filter, IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(terms);
-        string? match = BuildMatch(tenant, filter.UserId, terms);
-        if (match is null || limit <= 0)
+        List<string> queryTerms = FullTextTerms.QueryTerms(tenant, filter.UserId, terms);
+        if (queryTerms.Count == 0 || limit <= 0)
         {
-            return Task.FromResult<IReadOnlyList<TextSearchHit>>([]);
+            return [];
         }
 
-        return _db.ReadAsync<IReadOnlyList<TextSearchHit>>(
+        await _indexer.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+        bool filtered = filter.AgentId is not null || filter.SessionId is not null || filter.Kinds is { Count: > 0 } ||
+            filter.KnownAt is not null || filter.ValidAt is not null || filter.From is not null || filter.To is not null ||
+            filter.Superseded is not null;
+        return await _db.ReadAsync<IReadOnlyList<TextSearchHit>>(
             c =>
             {
-                using SqliteCommand select = c.CreateCommand();
-
-                // bm25() is lower-is-better; the scope column weighs 0 so the scope token never affects the score.
-                // CROSS JOIN pins the full-text match as the outer loop: otherwise the planner may walk the user's
-                // items and re-run the MATCH once per row.
-                var sql = new StringBuilder("""
-                    SELECT i.seq, i.id, -bm25(items_fts, 0.0, 1.0) AS score
-                    FROM items_fts f CROSS JOIN items i ON i.seq = f.rowid
-                    WHERE items_fts MATCH $match AND i.tenant = $tenant AND i.user_id = $user
-                    """);
-                ItemRows.AppendFilter(sql, select, filter, "i.");
-                sql.Append(" ORDER BY bm25(items_fts, 0.0, 1.0) LIMIT $limit");
-                select.CommandText = sql.ToString();
-                select.Parameters.AddWithValue("$match", match);
-                select.Parameters.AddWithValue("$tenant", tenant.Value);
-                select.Parameters.AddWithValue("$user", filter.UserId);
-                select.Parameters.AddWithValue("$limit", limit);
-                var hits = new List<TextSearchHit>();
-                using SqliteDataReader r = select.ExecuteReader();
-                while (r.Read())
+                List<string> chosen = ChooseTerms(c, queryTerms);
+                if (chosen.Count == 0)
                 {
-                    hits.Add(new TextSearchHit(r.GetInt64(0), r.GetString(1), r.GetDouble(2)));
+                    return [];
                 }
 
-                return hits;
+                using SqliteCommand select = c.CreateCommand();
+
+                // bm25() is lower-is-better. The LEFT JOIN keeps ranked rows the filter rejects (id NULL) so the
+                // loop can tell "ran out of matches" from "the filter took them".
+                var sql = new StringBuilder("""
+                    SELECT f.rowid, i.id, f.score
+                    FROM (SELECT rowid, score FROM
+                            (SELECT rowid, -bm25(items_fts) AS score FROM items_fts WHERE items_fts MATCH $match
+                             ORDER BY rowid DESC LIMIT $window)
+                          ORDER BY score DESC, rowid DESC LIMIT $depth) f
+                    LEFT JOIN items i ON i.seq = f.rowid AND i.tenant = $tenant AND i.user_id = $user
+                    """);
+                ItemRows.AppendFilter(sql, select, filter, "i.");
+                sql.Append(" ORDER BY f.score DESC, f.rowid DESC");
+                select.CommandText = sql.ToString();
+                select.Parameters.AddWithValue("$match", FullTextTerms.Match(chosen));
+                select.Parameters.AddWithValue("$window", RankWindow);
+                select.Parameters.AddWithValue("$tenant", tenant.Value);
+                select.Parameters.AddWithValue("$user", filter.UserId);
+                SqliteParameter depth = select.Parameters.Add("$depth", SqliteType.Integer);
+                int want = filtered ? limit * 4 : limit + 8;
+                while (true)
+                {
+                    depth.Value = want;
+                    var hits = new List<TextSearchHit>(limit);
+                    int ranked = 0;
+                    using (SqliteDataReader r = select.ExecuteReader())
+                    {
+                        while (r.Read())
+                        {
+                            ranked++;
+                            if (!r.IsDBNull(1) && hits.Count < limit)
+                            {
+                                hits.Add(new TextSearchHit(r.GetInt64(0), r.GetString(1), r.GetDouble(2)));
+                            }
+                        }
+                    }
+
+                    if (hits.Count == limit || ranked < want || want >= RankWindow)
+                    {
+                        return hits;
+                    }
+
+                    want = Math.Min(RankWindow, want * 4);
+                }
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
     }
 
-    // Terms come from the analyzer (letters and digits only); each is quoted anyway so no term can be read as FTS5
-    // syntax. The scope token restricts the match to one tenant+user inside the index itself.
-    private static string? BuildMatch(TenantId tenant, string userId, IReadOnlyList<string> terms)
+    // The query's terms that occur, rarest first, while their postings fit the budget (the rarest always).
+    private static List<string> ChooseTerms(SqliteConnection c, List<string> queryTerms)
     {
-        var sb = new StringBuilder();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string term in terms)
+        using SqliteCommand lookup = c.CreateCommand();
+        lookup.CommandText = "SELECT df FROM fts_terms WHERE term = $term";
+        SqliteParameter term = lookup.Parameters.Add("$term", SqliteType.Text);
+        var counted = new List<(string Term, long Df)>(queryTerms.Count);
+        foreach (string t in queryTerms)
         {
-            if (term.Length == 0 || !seen.Add(term))
+            term.Value = t;
+            if (lookup.ExecuteScalar() is long df && df > 0)
             {
-                continue;
+                counted.Add((t, df));
+            }
+        }
+
+        counted.Sort((a, b) => a.Df.CompareTo(b.Df));
+        var chosen = new List<string>(counted.Count);
+        long postings = 0;
+        foreach ((string t, long df) in counted)
+        {
+            if (chosen.Count > 0 && postings + df > TermBudget)
+            {
+                break;
             }
 
-            sb.Append(sb.Length == 0 ? "terms : (" : " OR ");
-            sb.Append('"').Append(term.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+            chosen.Add(t);
+            postings += df;
         }
 
-        if (sb.Length == 0)
-        {
-            return null;
-        }
-
-        sb.Append(") AND scope : \"").Append(ItemRows.ScopeToken(tenant, userId)).Append('"');
-        return sb.ToString();
+        return chosen;
     }
 }

@@ -1,8 +1,6 @@
-using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using Myelin.Core;
 using Myelin.Memory.Internal;
-using Myelin.Memory.Text;
 
 namespace Myelin.Memory.Storage;
 
@@ -10,7 +8,7 @@ namespace Myelin.Memory.Storage;
 public sealed partial class SqliteMemoryStore
 {
     /// <inheritdoc />
-    public Task<IReadOnlyList<MemoryItem>> AddAsync(
+    public async Task<IReadOnlyList<MemoryItem>> AddAsync(
         TenantId tenant, IReadOnlyList<NewMemoryItem> items, string reason, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
@@ -20,25 +18,32 @@ public sealed partial class SqliteMemoryStore
         }
 
         DateTimeOffset now = _time.GetUtcNow();
-        return _db.WriteAsync<IReadOnlyList<MemoryItem>>(
+        MemoryItem[] added = await _db.WriteAsync(
             c =>
             {
                 using SqliteTransaction tx = c.BeginTransaction();
+                using var writer = new ItemWriter(c, tx);
                 var stored = new MemoryItem[items.Count];
                 for (int i = 0; i < items.Count; i++)
                 {
-                    stored[i] = Insert(c, tx, items[i], now, supersedes: null);
-                    AddHistory(c, tx, stored[i], now, MemoryHistoryAction.Added, null, reason);
+                    stored[i] = writer.Insert(items[i], now, supersedes: null);
+                    writer.AddHistory(stored[i], now, MemoryHistoryAction.Added, null, reason);
                 }
 
                 tx.Commit();
                 return stored;
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        if (added.Length > 0)
+        {
+            _indexer.Written(added[^1].Sequence);
+        }
+
+        return added;
     }
 
     /// <inheritdoc />
-    public Task<MemoryItem> SupersedeAsync(
+    public async Task<MemoryItem> SupersedeAsync(
         TenantId tenant,
         string oldId,
         NewMemoryItem replacement,
@@ -54,7 +59,7 @@ public sealed partial class SqliteMemoryStore
         }
 
         DateTimeOffset now = _time.GetUtcNow();
-        return _db.WriteAsync(
+        MemoryItem stored = await _db.WriteAsync(
             c =>
             {
                 using SqliteTransaction tx = c.BeginTransaction();
@@ -66,7 +71,8 @@ public sealed partial class SqliteMemoryStore
                         "memory_closed", $"Memory item '{oldId}' is already closed; supersede its current version instead.");
                 }
 
-                MemoryItem added = Insert(c, tx, replacement, now, supersedes: old.Id);
+                using var writer = new ItemWriter(c, tx);
+                MemoryItem added = writer.Insert(replacement, now, supersedes: old.Id);
                 DateTimeOffset validTo = replacement.ValidFrom > old.ValidFrom ? replacement.ValidFrom : old.ValidFrom;
                 using (SqliteCommand close = c.CreateCommand())
                 {
@@ -86,12 +92,14 @@ public sealed partial class SqliteMemoryStore
                     close.ExecuteNonQuery();
                 }
 
-                AddHistory(c, tx, old with { ValidTo = validTo }, now, action, added.Id, reason);
-                AddHistory(c, tx, added, now, MemoryHistoryAction.Added, old.Id, reason);
+                writer.AddHistory(old with { ValidTo = validTo }, now, action, added.Id, reason);
+                writer.AddHistory(added, now, MemoryHistoryAction.Added, old.Id, reason);
                 tx.Commit();
                 return added;
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        _indexer.Written(stored.Sequence);
+        return stored;
     }
 
     /// <inheritdoc />
@@ -120,7 +128,8 @@ public sealed partial class SqliteMemoryStore
                     update.ExecuteNonQuery();
                 }
 
-                AddHistory(c, tx, item, now, MemoryHistoryAction.Reinforced, null, reason);
+                using var writer = new ItemWriter(c, tx);
+                writer.AddHistory(item, now, MemoryHistoryAction.Reinforced, null, reason);
                 tx.Commit();
                 return true;
             },
@@ -144,8 +153,9 @@ public sealed partial class SqliteMemoryStore
                 update.Transaction = tx;
                 // '+tenant' keeps the planner on the unique id index instead of scanning the tenant's rows.
                 update.CommandText = """
-                    UPDATE items SET access_count = access_count + 1, last_accessed_at = $at
-                    WHERE +tenant = $tenant AND id IN (SELECT value FROM json_each($ids))
+                    UPDATE items SET access_count = access_count + a.n, last_accessed_at = MAX(COALESCE(last_accessed_at, $at), $at)
+                    FROM (SELECT value AS id, COUNT(*) AS n FROM json_each($ids) GROUP BY value) a
+                    WHERE +items.tenant = $tenant AND items.id = a.id
                     """;
                 update.Parameters.AddWithValue("$at", UnixMicros.From(at));
                 update.Parameters.AddWithValue("$tenant", tenant.Value);
@@ -155,102 +165,5 @@ public sealed partial class SqliteMemoryStore
                 return n;
             },
             cancellationToken);
-    }
-
-    private static MemoryItem Insert(SqliteConnection c, SqliteTransaction tx, NewMemoryItem item, DateTimeOffset now, string? supersedes)
-    {
-        string id = "mem_" + Guid.NewGuid().ToString("N");
-        using SqliteCommand insert = c.CreateCommand();
-        insert.Transaction = tx;
-        insert.CommandText = """
-            INSERT INTO items (id, tenant, user_id, agent_id, session_id, kind, text, subject, value, speaker, valid_from,
-                recorded_at, source_offsets, log_offset, importance, supersedes, vector)
-            VALUES ($id, $tenant, $user, $agent, $session, $kind, $text, $subject, $value, $speaker, $from, $now, $offsets,
-                $log, $importance, $supersedes, $vector)
-            RETURNING seq
-            """;
-        MemoryScope scope = item.Scope;
-        insert.Parameters.AddWithValue("$id", id);
-        insert.Parameters.AddWithValue("$tenant", scope.Tenant.Value);
-        insert.Parameters.AddWithValue("$user", scope.UserId);
-        insert.Parameters.AddWithValue("$agent", (object?)scope.AgentId ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$session", (object?)scope.SessionId ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$kind", (int)item.Kind);
-        insert.Parameters.AddWithValue("$text", item.Text);
-        insert.Parameters.AddWithValue("$subject", (object?)item.Subject ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$value", (object?)item.Value ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$speaker", (object?)item.Speaker ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$from", UnixMicros.From(item.ValidFrom));
-        insert.Parameters.AddWithValue("$now", UnixMicros.From(now));
-        insert.Parameters.AddWithValue("$offsets", ItemRows.FormatOffsets(item.SourceOffsets));
-        insert.Parameters.AddWithValue(
-            "$log", item.Kind == MemoryKind.Episode && item.SourceOffsets.Count > 0 ? item.SourceOffsets[0] : DBNull.Value);
-        insert.Parameters.AddWithValue("$importance", item.Importance);
-        insert.Parameters.AddWithValue("$supersedes", (object?)supersedes ?? DBNull.Value);
-        insert.Parameters.AddWithValue(
-            "$vector", item.Vector is { } v ? MemoryMarshal.AsBytes(v.Span).ToArray() : DBNull.Value);
-        long seq = (long)insert.ExecuteScalar()!;
-
-        using SqliteCommand fts = c.CreateCommand();
-        fts.Transaction = tx;
-        fts.CommandText = "INSERT INTO items_fts (rowid, scope, terms) VALUES ($seq, $scope, $terms)";
-        fts.Parameters.AddWithValue("$seq", seq);
-        fts.Parameters.AddWithValue("$scope", ItemRows.ScopeToken(scope.Tenant, scope.UserId));
-        fts.Parameters.AddWithValue("$terms", IndexTerms(item));
-        fts.ExecuteNonQuery();
-
-        return new MemoryItem
-        {
-            Id = id,
-            Sequence = seq,
-            Scope = scope,
-            Kind = item.Kind,
-            Text = item.Text,
-            Subject = item.Subject,
-            Value = item.Value,
-            Speaker = item.Speaker,
-            ValidFrom = item.ValidFrom,
-            RecordedAt = now,
-            SourceOffsets = item.SourceOffsets,
-            Importance = item.Importance,
-            Supersedes = supersedes,
-        };
-    }
-
-    // The subject's words (location.home -> location, home) are indexed with the text, so "where is her home" finds
-    // "Alice lives in Porto" through its slot name.
-    private static string IndexTerms(NewMemoryItem item)
-    {
-        IReadOnlyList<string> terms = TextAnalyzer.Default.AnalyzeTurn(item.Text, item.Speaker);
-        if (item.Subject is null)
-        {
-            return string.Join(' ', terms);
-        }
-
-        IReadOnlyList<string> subject = TextAnalyzer.Default.Analyze(item.Subject.Replace('.', ' ').Replace('_', ' '));
-        return string.Join(' ', terms.Concat(subject));
-    }
-
-    private static void AddHistory(
-        SqliteConnection c, SqliteTransaction tx, MemoryItem item, DateTimeOffset at, MemoryHistoryAction action,
-        string? relatedId, string reason)
-    {
-        using SqliteCommand insert = c.CreateCommand();
-        insert.Transaction = tx;
-        insert.CommandText = """
-            INSERT INTO history (tenant, user_id, item_id, at, action, text, valid_from, valid_to, related_id, reason)
-            VALUES ($tenant, $user, $item, $at, $action, $text, $from, $to, $related, $reason)
-            """;
-        insert.Parameters.AddWithValue("$tenant", item.Scope.Tenant.Value);
-        insert.Parameters.AddWithValue("$user", item.Scope.UserId);
-        insert.Parameters.AddWithValue("$item", item.Id);
-        insert.Parameters.AddWithValue("$at", UnixMicros.From(at));
-        insert.Parameters.AddWithValue("$action", (int)action);
-        insert.Parameters.AddWithValue("$text", item.Text);
-        insert.Parameters.AddWithValue("$from", UnixMicros.From(item.ValidFrom));
-        insert.Parameters.AddWithValue("$to", item.ValidTo is { } to ? UnixMicros.From(to) : DBNull.Value);
-        insert.Parameters.AddWithValue("$related", (object?)relatedId ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$reason", reason);
-        insert.ExecuteNonQuery();
     }
 }

@@ -7,7 +7,8 @@ namespace Myelin.Memory.Storage;
 /// analysed terms for BM25, and vectors as little-endian float blobs.</summary>
 /// <remarks>
 /// Thread-safe. Writes are serialised on one connection and each call commits one transaction, so a crash leaves
-/// either all or none of a call's changes. Dispose it to close the file.
+/// either all or none of a call's changes. The full-text index follows the items in the background and catches up
+/// before every search, so a search sees every write that returned before it. Dispose it to close the file.
 /// </remarks>
 public sealed partial class SqliteMemoryStore : IMemoryStore, IAsyncDisposable
 {
@@ -15,11 +16,13 @@ public sealed partial class SqliteMemoryStore : IMemoryStore, IAsyncDisposable
     public const string FileName = "memory.db";
 
     private readonly MemoryDatabase _db;
+    private readonly FullTextIndexer _indexer;
     private readonly TimeProvider _time;
 
-    private SqliteMemoryStore(MemoryDatabase db, TimeProvider time)
+    private SqliteMemoryStore(MemoryDatabase db, FullTextIndexer indexer, TimeProvider time)
     {
         _db = db;
+        _indexer = indexer;
         _time = time;
     }
 
@@ -56,8 +59,14 @@ public sealed partial class SqliteMemoryStore : IMemoryStore, IAsyncDisposable
         var db = new MemoryDatabase(path);
         try
         {
-            db.ExecuteWhileOpening(MemorySchema.Create);
-            return new SqliteMemoryStore(db, timeProvider ?? TimeProvider.System) { FilePath = path };
+            FullTextIndexer? indexer = null;
+            db.RunWhileOpening(c =>
+            {
+                MemoryMigrations.Apply(c);
+                indexer = new FullTextIndexer(db, c);
+            });
+            indexer!.StartIfBehind();
+            return new SqliteMemoryStore(db, indexer, timeProvider ?? TimeProvider.System) { FilePath = path };
         }
         catch
         {
@@ -67,7 +76,11 @@ public sealed partial class SqliteMemoryStore : IMemoryStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _db.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _indexer.StopAsync().ConfigureAwait(false);
+        await _db.DisposeAsync().ConfigureAwait(false);
+    }
 
     private static void Validate(TenantId tenant, NewMemoryItem item)
     {

@@ -63,6 +63,7 @@ internal sealed class MemoryRoom : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Ingestor.DisposeAsync().ConfigureAwait(false);
+        await Retriever.FlushAccessesAsync().ConfigureAwait(false);
         await Store.DisposeAsync().ConfigureAwait(false);
     }
 }

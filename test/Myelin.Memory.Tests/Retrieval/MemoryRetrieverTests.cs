@@ -20,8 +20,8 @@ public sealed class MemoryRetrieverTests
         return h;
     }
 
-    private static MemoryRetriever Retriever(IngestHarness h, int hnswThreshold = 20_000) =>
-        new(h.Store, h.Embeddings, new MemoryRetrieverOptions { HnswThreshold = hnswThreshold });
+    private static MemoryRetriever Retriever(IngestHarness h, int hnswThreshold = 20_000, bool sparse = true) =>
+        new(h.Store, h.Embeddings, new MemoryRetrieverOptions { HnswThreshold = hnswThreshold, SparseVectorSearch = sparse });
 
     [Fact]
     public async Task Current_fact_outranks_the_superseded_one()
@@ -121,14 +121,16 @@ public sealed class MemoryRetrieverTests
     {
         await using IngestHarness h = await SeedAsync();
 
-        RecallResult exact = await Retriever(h).RecallAsync(TestStore.TenantA, new RecallRequest("alice", "quarterly budget"));
-        MemoryRetriever withGraph = Retriever(h, hnswThreshold: 2);
+        RecallResult exact = await Retriever(h, sparse: false).RecallAsync(TestStore.TenantA, new RecallRequest("alice", "quarterly budget"));
+        RecallResult sparse = await Retriever(h).RecallAsync(TestStore.TenantA, new RecallRequest("alice", "quarterly budget"));
+        MemoryRetriever withGraph = Retriever(h, hnswThreshold: 2, sparse: false);
         RecallResult beforeGraph = await withGraph.RecallAsync(TestStore.TenantA, new RecallRequest("alice", "quarterly budget"));
         await withGraph.WarmUpAsync(TestStore.TenantA, "alice");
         RecallResult approx = await withGraph.RecallAsync(TestStore.TenantA, new RecallRequest("alice", "quarterly budget"));
 
         Assert.False(exact.UsedHnsw);
         Assert.True(approx.UsedHnsw);
+        Assert.Equal(exact.Hits.Select(x => x.Item.Id), sparse.Hits.Select(x => x.Item.Id));
         Assert.Equal(exact.Hits[0].Item.Id, beforeGraph.Hits[0].Item.Id);
         Assert.Equal(exact.Hits[0].Item.Id, approx.Hits[0].Item.Id);
     }
@@ -140,8 +142,10 @@ public sealed class MemoryRetrieverTests
         MemoryRetriever retriever = Retriever(h);
 
         RecallResult result = await retriever.RecallAsync(TestStore.TenantA, new RecallRequest("alice", "budget") { Limit = 1 });
+        await retriever.RecallAsync(TestStore.TenantA, new RecallRequest("alice", "budget") { Limit = 1 });
+        await retriever.FlushAccessesAsync();
 
-        Assert.Equal(1, (await h.Store.GetAsync(TestStore.TenantA, result.Hits[0].Item.Id))!.AccessCount);
+        Assert.Equal(2, (await h.Store.GetAsync(TestStore.TenantA, result.Hits[0].Item.Id))!.AccessCount);
         await Assert.ThrowsAsync<MyelinValidationException>(() => retriever.RecallAsync(TestStore.TenantA, new RecallRequest("alice", " ")));
         await Assert.ThrowsAsync<MyelinValidationException>(() => retriever.RecallAsync(TestStore.TenantA, new RecallRequest("alice", "x") { Limit = 0 }));
     }

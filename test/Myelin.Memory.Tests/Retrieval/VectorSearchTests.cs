@@ -69,4 +69,43 @@ public sealed class VectorSearchTests
     {
         Assert.Empty(new HnswIndex().Search(new float[4], 5, 10));
     }
+
+    [Theory]
+    [InlineData(0, 5)]
+    [InlineData(1, 5)]
+    [InlineData(300, 10)]
+    public void Sparse_search_ranks_like_the_exact_scan(int count, int k)
+    {
+        // Sparse vectors: 6 of 96 dimensions set, so rows overlap in some dimensions and are orthogonal in others.
+        var random = new Random(11);
+        float[][] vectors = [.. Enumerable.Range(0, count + 1).Select(_ =>
+        {
+            var v = new float[96];
+            for (int j = 0; j < 6; j++)
+            {
+                v[random.Next(96)] = (float)((random.NextDouble() * 2) - 1);
+            }
+
+            TensorPrimitives.Divide(v, TensorPrimitives.Norm(v), v);
+            return v;
+        })];
+        float[] query = vectors[^1];
+        var sparse = new SparseVectorSearch(96);
+        foreach (float[] v in vectors[..^1])
+        {
+            sparse.Add(v);
+        }
+
+        ScoredVector[] top = sparse.TopK(query, k);
+        ScoredVector[] exact = ExactVectorSearch.TopK([.. vectors[..^1].SelectMany(v => v)], count, query, k);
+
+        Assert.Equal(count, sparse.Count);
+        Assert.Equal(exact.Length, top.Length);
+        for (int i = 0; i < top.Length; i++)
+        {
+            Assert.Equal(exact[i].Similarity, top[i].Similarity, 5);
+        }
+
+        Assert.True(SparseVectorSearch.Density(vectors, 96) <= 6 / 96.0);
+    }
 }
