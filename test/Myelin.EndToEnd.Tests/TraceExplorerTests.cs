@@ -69,14 +69,62 @@ public sealed class TraceExplorerTests : IAsyncLifetime
         Assert.Contains("'limit' must be between", await page.InnerTextAsync("[role=alert]"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Traces_filter_by_finding_and_score_after_a_monitor_ran()
+    {
+        using HttpClient client = _harness.Client();
+        using (var body = new StringContent(Turn(3, "session-a", "Bananas grow in tropical climates and are rich in potassium."), Encoding.UTF8, "application/json"))
+        {
+            (await client.PostAsync("/v1/traces", body)).EnsureSuccessStatusCode();
+        }
+
+        using (var monitor = new StringContent("""{"detectors":["drift"],"evaluators":["answer_relevance"]}""", Encoding.UTF8, "application/json"))
+        {
+            (await client.PutAsync("/api/monitors/online", monitor)).EnsureSuccessStatusCode();
+        }
+
+        (await client.PostAsync("/api/monitors/run", null)).EnsureSuccessStatusCode();
+        IPage page = await _harness.SignedInPageAsync();
+        await page.ClickAsync("nav >> text=Traces");
+        await page.WaitForSelectorAsync("[data-testid=traces]");
+        Assert.Equal(4, await page.Locator("[data-testid=traces] tbody tr").CountAsync());
+
+        // Only the off-topic answer is flagged for drift.
+        await page.FillAsync("input[name=finding]", "drift");
+        await page.ClickAsync("button.primary");
+        await page.WaitForSelectorAsync("[data-testid=traces]");
+        Assert.Equal(1, await page.Locator("[data-testid=traces] tbody tr").CountAsync());
+        Assert.Contains("session-a", await page.InnerTextAsync("[data-testid=traces] tbody tr"), StringComparison.Ordinal);
+        Assert.Contains("/traces/" + 4.ToString("x32", CultureInfo.InvariantCulture), await page.InnerHTMLAsync("[data-testid=traces] tbody tr"), StringComparison.Ordinal);
+
+        // Score range on a metric: the off-topic answer mentions none of the question's words; the others mention most.
+        await page.GotoAsync(_harness.BaseUrl + "/traces");
+        await page.FillAsync("input[name=scoreName]", "answer_relevance");
+        await page.FillAsync("input[name=scoreMax]", "0.2");
+        await page.ClickAsync("button.primary");
+        await page.WaitForSelectorAsync("[data-testid=traces]");
+        Assert.Equal(1, await page.Locator("[data-testid=traces] tbody tr").CountAsync());
+        await page.FillAsync("input[name=scoreMax]", "");
+        await page.FillAsync("input[name=scoreMin]", "0.5");
+        await page.ClickAsync("button.primary");
+        await page.WaitForSelectorAsync("[data-testid=traces]");
+        Assert.Equal(3, await page.Locator("[data-testid=traces] tbody tr").CountAsync());
+        await DashboardHarness.SaveScreenshotAsync(page, "dashboard-traces-score-filter.png");
+
+        // A bound without a metric is explained.
+        await page.GotoAsync(_harness.BaseUrl + "/traces?scoreMin=0.5");
+        Assert.Contains("Name the score metric", await page.InnerTextAsync("[role=alert]"), StringComparison.Ordinal);
+    }
+
     /// <summary>One agent turn as OTLP JSON: invoke_agent → chat (tokens, content) and a failed execute_tool.</summary>
-    private static string Turn(int turn, string session)
+    internal static string Turn(int turn, string session, string? answer = null)
     {
         string traceId = (turn + 1).ToString("x32", CultureInfo.InvariantCulture);
         string Span(int n) => ((turn * 10) + n + 1).ToString("x16", CultureInfo.InvariantCulture);
         string Nanos(double ms) => ((s_start.AddMinutes(turn).ToUnixTimeMilliseconds() * 1_000_000L) + (long)(ms * 1_000_000)).ToString(CultureInfo.InvariantCulture);
         string input = $$$"""[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"What is the weather in turn {{{turn}}}?\"}]}]""";
-        string output = $$$"""[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"Sunny in turn {{{turn}}}.\"}]}]""";
+        string reply = answer ?? string.Create(CultureInfo.InvariantCulture, $"Sunny in turn {turn}.");
+        string output = $$$"""[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"{{{reply}}}\"}]}]""";
         return $$$"""
             {"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"agent-app"}}]},
               "scopeSpans":[{"scope":{"name":"e2e"},"spans":[

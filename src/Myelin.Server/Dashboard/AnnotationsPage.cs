@@ -53,7 +53,7 @@ internal static class AnnotationsPage
             {
                 html.Append("<tr data-id=\"").Append(item.Id.ToString(CultureInfo.InvariantCulture)).Append("\"><td class=\"mono\">")
                     .Append(item.Id.ToString(CultureInfo.InvariantCulture)).Append("</td><td class=\"mono\"><a href=\"/traces/").Append(item.TraceId).Append("\">")
-                    .Append(item.TraceId.AsSpan(0, 8)).Append("\u2026</a></td><td>").Append(Layout.Encode(item.Name ?? "review")).Append("</td><td>")
+                    .Append(item.TraceId).Append("</a></td><td>").Append(Layout.Encode(item.Name ?? "review")).Append("</td><td>")
                     .Append(Layout.Encode(item.Reason)).Append("</td><td>").Append(MonitoringNames.Of(item.Status));
                 if (item.ClaimedBy is { } who && item.Status == AnnotationStatus.Claimed)
                 {
@@ -79,7 +79,7 @@ internal static class AnnotationsPage
             foreach (AnnotationItem item in completed)
             {
                 html.Append("<tr><td class=\"mono\">").Append(item.Id.ToString(CultureInfo.InvariantCulture)).Append("</td><td class=\"mono\"><a href=\"/traces/")
-                    .Append(item.TraceId).Append("\">").Append(item.TraceId.AsSpan(0, 8)).Append("\u2026</a></td><td>").Append(Layout.Encode(item.Name ?? "review"))
+                    .Append(item.TraceId).Append("\">").Append(item.TraceId).Append("</a></td><td>").Append(Layout.Encode(item.Name ?? "review"))
                     .Append("</td><td>").Append(Layout.Encode(item.Label)).Append("</td><td>").Append(Layout.Encode(item.Comment)).Append("</td><td>")
                     .Append(Layout.Encode(item.ClaimedBy)).Append("</td></tr>");
             }
