@@ -58,4 +58,6 @@ namespace Myelin.Server;
 [JsonSerializable(typeof(CompleteAnnotationInput))]
 [JsonSerializable(typeof(AnnotationOutput))]
 [JsonSerializable(typeof(AnnotationOutput[]))]
+[JsonSerializable(typeof(ExperimentStartRequest))]
+[JsonSerializable(typeof(Myelin.Server.Experiments.ExperimentJobSnapshot))]
 public sealed partial class ServerJsonContext : JsonSerializerContext;

@@ -43,7 +43,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, string adminKey, CancellationToken cancellationToken)
+    public static async Task<ServerProcess> StartAsync(
+        string dataDirectory, string adminKey, CancellationToken cancellationToken, IReadOnlyList<string>? extraArguments = null)
     {
         int port = FreePort.Next();
         var start = new ProcessStartInfo("dotnet")
@@ -52,7 +53,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in new[] { CliAssembly, "serve", "--data", dataDirectory, "--urls", $"http://127.0.0.1:{port}" })
+        foreach (string arg in new[] { CliAssembly, "serve", "--data", dataDirectory, "--urls", $"http://127.0.0.1:{port}" }.Concat(extraArguments ?? []))
         {
             start.ArgumentList.Add(arg);
         }

@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Myelin.Cli.Commands;
 
-/// <summary><c>myelin eval compare</c>: two stored experiment runs, item by item, with bootstrap intervals.</summary>
+/// <summary><c>myelin eval run|compare</c>: start a scored run (<see cref="EvalRunCommand"/>); compare two stored runs item by item, with bootstrap intervals.</summary>
 internal static class EvalCommand
 {
     public static Command Create()
@@ -17,7 +17,7 @@ internal static class EvalCommand
         var seed = new Option<int>("--seed") { Description = "Bootstrap seed.", DefaultValueFactory = _ => 1 };
         var compare = new Command("compare", "Compare two experiment runs: per-metric deltas with paired-bootstrap 95% intervals.") { url, key, baseline, candidate, seed };
         compare.SetAction((r, ct) => CompareAsync(r.GetValue(url)!, r.GetValue(key), r.GetValue(baseline)!, r.GetValue(candidate)!, r.GetValue(seed), ct));
-        return new Command("eval", "Evaluation runs on a running server.") { compare };
+        return new Command("eval", "Evaluation runs on a running server.") { EvalRunCommand.Create(), compare };
     }
 
     private static async Task<int> CompareAsync(string url, string? key, string baseline, string candidate, int seed, CancellationToken cancellationToken)

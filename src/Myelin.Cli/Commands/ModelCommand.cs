@@ -26,9 +26,10 @@ internal static class ModelCommand
         var tokenizer = new Option<string>("--tokenizer") { Description = "chatml (byte-level BPE, Qwen style), llama3 (byte-level BPE) or llama2 (SentencePiece).", DefaultValueFactory = _ => "chatml" };
         var tied = new Option<bool>("--tied") { Description = "Tie the output matrix to the token embeddings." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the weights and the tokenizer corpus.", DefaultValueFactory = _ => 1 };
+        var name = new Option<string>("--name") { Description = "The model's general.name: the id a server serves it under.", DefaultValueFactory = _ => "myelin-synthetic" };
         var synth = new Command("synth", "Write a random-weight Llama/Qwen2 GGUF model with a trained tokenizer.")
         {
-            output, architecture, type, dim, layers, heads, kvHeads, ffn, vocab, context, tokenizer, tied, seed,
+            output, architecture, type, dim, layers, heads, kvHeads, ffn, vocab, context, tokenizer, tied, seed, name,
         };
         synth.SetAction(result =>
         {
@@ -42,7 +43,7 @@ internal static class ModelCommand
             TokenizerVocabulary vocabulary = AnsiConsole.Status().Start(
                 "Training the tokenizer...", _ => Vocabulary(result.GetValue(tokenizer)!, shape.VocabSize, (int)(seedValue % int.MaxValue)));
             AnsiConsole.Status().Start($"Writing {shape.ParameterCount:N0} parameters...", _ =>
-                ModelSynthesizer.Write(new SynthesisOptions(shape, weights, seedValue) { Tokenizer = new VocabularyMetadataSource(vocabulary) }, path));
+                ModelSynthesizer.Write(new SynthesisOptions(shape, weights, seedValue) { Name = result.GetValue(name)!, Tokenizer = new VocabularyMetadataSource(vocabulary) }, path));
             AnsiConsole.MarkupLine(
                 $"Wrote [bold]{Markup.Escape(path)}[/]: {shape.ArchitectureName}, {shape.ParameterCount:N0} parameters, {weights}, " +
                 $"{new FileInfo(path).Length / 1048576.0:F1} MiB, vocabulary {vocabulary.Count} ({vocabulary.Model}) in {clock.Elapsed.TotalSeconds:F1} s.");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Myelin.Evals.Evaluators;
 using Myelin.Evals.Internal;
+using Myelin.Evals.Judges;
 
 namespace Myelin.Evals.Detectors;
 
@@ -9,7 +10,9 @@ namespace Myelin.Evals.Detectors;
 /// from boosters and hedges in the answer, averaged with the mean token probability when the turn has one. Evidence of error
 /// is the strongest of: mismatch with the golden answer (a differing number, or the golden answer's words missing),
 /// ungrounded claims (share of claims the context does not support), and disagreement across sampled answers. The score
-/// is confidence × error, so confident-and-correct and hedged-and-wrong answers both stay low.
+/// is confidence × error, so confident-and-correct and hedged-and-wrong answers both stay low. With a judge, the judge checks
+/// correctness and groundedness (<see cref="DetectorRubrics.AnswerCorrectness"/>) and its error, times the same confidence,
+/// is blended in.
 /// </summary>
 public sealed class ConfidenceTrapDetector : DetectorBase
 {
@@ -27,10 +30,14 @@ public sealed class ConfidenceTrapDetector : DetectorBase
 
     /// <summary>Creates the detector.</summary>
     /// <param name="threshold">Flagging threshold (default 0.5).</param>
-    public ConfidenceTrapDetector(double threshold = 0.5)
-        : base(FindingKinds.ConfidenceTrap, threshold)
+    /// <param name="judge">Optional judge of correctness and groundedness.</param>
+    public ConfidenceTrapDetector(double threshold = 0.5, LlmJudge? judge = null)
+        : base(FindingKinds.ConfidenceTrap, threshold, judge)
     {
     }
+
+    /// <inheritdoc />
+    protected override RubricTemplate JudgeRubric => DetectorRubrics.AnswerCorrectness;
 
     /// <summary>Expressed confidence of a text in [0, 1]: 0.6 baseline, +0.2 per booster, -0.3 per hedge.</summary>
     public static double ExpressedConfidence(string text)
@@ -42,16 +49,37 @@ public sealed class ConfidenceTrapDetector : DetectorBase
         return Math.Clamp(0.6 + (0.2 * boosters) - (0.3 * hedges), 0, 1);
     }
 
+    /// <summary>The confidence of a turn: expressed confidence, blended with the mean token probability when known.</summary>
+    public static double Confidence(ConversationTurn turn)
+    {
+        ArgumentNullException.ThrowIfNull(turn);
+        // Token probabilities, when the model reports them, are the better-calibrated signal, so they weigh more than wording.
+        double confidence = ExpressedConfidence(turn.Assistant);
+        return turn.TokenConfidence is { } tokens ? (0.35 * confidence) + (0.65 * Math.Clamp(tokens, 0, 1)) : confidence;
+    }
+
+    /// <inheritdoc />
+    protected override IReadOnlyDictionary<string, string?> JudgeVariables(Conversation conversation, int index)
+    {
+        ConversationTurn turn = conversation.Turns[index];
+        return new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["input"] = turn.User,
+            ["output"] = turn.Assistant,
+            ["expected"] = turn.ExpectedOutput,
+            ["context"] = string.Join("\n\n", turn.Context),
+        };
+    }
+
+    /// <inheritdoc />
+    protected override double JudgedFailure(Conversation conversation, int index, double normalizedScore) =>
+        Confidence(conversation.Turns[index]) * (1 - normalizedScore);
+
     /// <inheritdoc />
     protected override double ScoreTurn(Conversation conversation, int index, List<string> evidence)
     {
         ConversationTurn turn = conversation.Turns[index];
-        // Token probabilities, when the model reports them, are the better-calibrated signal, so they weigh more than wording.
-        double confidence = ExpressedConfidence(turn.Assistant);
-        if (turn.TokenConfidence is { } tokens)
-        {
-            confidence = (0.35 * confidence) + (0.65 * Math.Clamp(tokens, 0, 1));
-        }
+        double confidence = Confidence(turn);
 
         double error = 0;
         if (turn.ExpectedOutput is { } expected)

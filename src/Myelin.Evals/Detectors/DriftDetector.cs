@@ -1,6 +1,7 @@
 using System.Globalization;
 using Myelin.Evals.Evaluators;
 using Myelin.Evals.Internal;
+using Myelin.Evals.Judges;
 
 namespace Myelin.Evals.Detectors;
 
@@ -9,16 +10,30 @@ namespace Myelin.Evals.Detectors;
 /// user message with content words) and to the original intent (the first user message) is measured; the better of the two
 /// counts, so a topic change the user asked for is not drift. Topic novelty (the share of the answer's content words found
 /// in no earlier message, user or assistant, and not in the current question) adds to the score from the second turn on,
-/// which catches unrequested topic shifts; a drop against the session's earlier relevance is reported as decay.
+/// which catches unrequested topic shifts; a drop against the session's earlier relevance is reported as decay. With a
+/// judge, the judge rates the answer's relevance to the current and the original intent (<see cref="DetectorRubrics.IntentRelevance"/>).
 /// </summary>
 public sealed class DriftDetector : DetectorBase
 {
     /// <summary>Creates the detector.</summary>
     /// <param name="threshold">Flagging threshold (default 0.5).</param>
-    public DriftDetector(double threshold = 0.5)
-        : base(FindingKinds.Drift, threshold)
+    /// <param name="judge">Optional judge of relevance to the current and original intent.</param>
+    public DriftDetector(double threshold = 0.5, LlmJudge? judge = null)
+        : base(FindingKinds.Drift, threshold, judge)
     {
     }
+
+    /// <inheritdoc />
+    protected override RubricTemplate JudgeRubric => DetectorRubrics.IntentRelevance;
+
+    /// <inheritdoc />
+    protected override IReadOnlyDictionary<string, string?> JudgeVariables(Conversation conversation, int index) =>
+        new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["input"] = CurrentIntent(conversation.Turns, index),
+            ["context"] = conversation.Turns[0].User,
+            ["output"] = conversation.Turns[index].Assistant,
+        };
 
     /// <inheritdoc />
     protected override double ScoreTurn(Conversation conversation, int index, List<string> evidence)

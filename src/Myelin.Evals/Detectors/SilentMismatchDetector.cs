@@ -1,6 +1,7 @@
 using System.Globalization;
 using Myelin.Evals.Evaluators;
 using Myelin.Evals.Internal;
+using Myelin.Evals.Judges;
 
 namespace Myelin.Evals.Detectors;
 
@@ -8,16 +9,29 @@ namespace Myelin.Evals.Detectors;
 /// <c>silent_mismatch</c>: the answer does not fit the question. The question's expected answer type (number, date, yes/no,
 /// choice between named options, list of N) is read from its wording and checked against the answer; named entities of
 /// a question that names two or more must each be addressed; an explicit word limit must hold. A fitting answer still
-/// scores a little by how few of the question's content words it addresses, so turns rank sensibly.
+/// scores a little by how few of the question's content words it addresses, so turns rank sensibly. With a judge, the judge
+/// checks the answer's type and entities (<see cref="DetectorRubrics.AnswerFit"/>).
 /// </summary>
 public sealed class SilentMismatchDetector : DetectorBase
 {
     /// <summary>Creates the detector.</summary>
     /// <param name="threshold">Flagging threshold (default 0.5).</param>
-    public SilentMismatchDetector(double threshold = 0.5)
-        : base(FindingKinds.SilentMismatch, threshold)
+    /// <param name="judge">Optional judge of answer type and entities.</param>
+    public SilentMismatchDetector(double threshold = 0.5, LlmJudge? judge = null)
+        : base(FindingKinds.SilentMismatch, threshold, judge)
     {
     }
+
+    /// <inheritdoc />
+    protected override RubricTemplate JudgeRubric => DetectorRubrics.AnswerFit;
+
+    /// <inheritdoc />
+    protected override IReadOnlyDictionary<string, string?> JudgeVariables(Conversation conversation, int index) =>
+        new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["input"] = conversation.Turns[index].User,
+            ["output"] = conversation.Turns[index].Assistant,
+        };
 
     /// <inheritdoc />
     protected override double ScoreTurn(Conversation conversation, int index, List<string> evidence)

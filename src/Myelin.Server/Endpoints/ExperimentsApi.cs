@@ -2,27 +2,33 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Myelin.Core;
 using Myelin.Evals.Experiments;
+using Myelin.Evals.Judges;
 using Myelin.Server.Auth;
+using Myelin.Server.Experiments;
 
 namespace Myelin.Server.Endpoints;
 
 /// <summary>
-/// Stored experiment runs: <c>GET /api/experiments</c>, <c>GET /api/experiments/{id}</c>,
+/// Experiment runs: started with <c>POST /api/experiments/runs</c> (followed at <c>GET /api/experiments/runs/{job}</c>),
+/// stored ones at <c>GET /api/experiments</c>, <c>GET /api/experiments/{id}</c>,
 /// <c>GET /api/experiments/compare?baseline=&amp;candidate=</c> and <c>POST /api/experiments/{id}/gate</c>.
 /// </summary>
 /// <remarks>Runs are produced by <see cref="ExperimentRunner"/> and stored with <see cref="IExperimentStore"/>; everything is tenant-scoped.</remarks>
-public static class ExperimentsApi
+public static partial class ExperimentsApi
 {
-    /// <summary>Registers the experiment store (<c>{data}/evals.db</c>).</summary>
+    /// <summary>Registers the experiment store and the judge cache (<c>{data}/evals.db</c>) and the background runner.</summary>
     public static IServiceCollection AddExperiments(this IServiceCollection services, string dataDirectory)
     {
         services.AddSingleton<IExperimentStore>(_ => SqliteExperimentStore.Open(dataDirectory));
+        services.AddSingleton<IJudgeCache>(sp => SqliteJudgeCache.Open(dataDirectory, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ExperimentJobs>();
         return services;
     }
 
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapExperimentsApi(this IEndpointRouteBuilder routes)
     {
+        MapRuns(routes);
         RouteGroupBuilder group = routes.MapGroup("/api/experiments").WithTags("Experiments").RequireAuthorization(ApiKeyDefaults.ReaderPolicy);
         group.MapGet("/", ListAsync).WithSummary("List runs newest first; ?dataset= filters.");
         group.MapGet("/compare", CompareAsync)

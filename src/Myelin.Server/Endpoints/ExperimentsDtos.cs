@@ -36,3 +36,36 @@ public sealed record GateThresholdInput(
 /// <param name="Baseline">Baseline run id, needed by regression bounds.</param>
 /// <param name="Seed">Bootstrap seed (default 12345).</param>
 public sealed record GateRequest(IReadOnlyList<GateThresholdInput>? Thresholds, string? Baseline, int? Seed);
+
+/// <summary>A model to call: one this server serves (<c>model</c> only) or an OpenAI-compatible endpoint (<c>url</c> + <c>model</c>).</summary>
+/// <param name="Model">Model id (served here, or at the remote endpoint).</param>
+/// <param name="Url">A remote OpenAI-compatible API base ending in <c>/v1</c>; admin keys only.</param>
+/// <param name="ApiKey">Bearer key for the remote endpoint.</param>
+public sealed record ExperimentModelInput(string? Model, string? Url, string? ApiKey);
+
+/// <summary>The body of <c>POST /api/experiments/runs</c>.</summary>
+/// <param name="Dataset">Dataset name.</param>
+/// <param name="Version">Version id, number (<c>v3</c>) or <c>latest</c> (default).</param>
+/// <param name="Target">The model under test.</param>
+/// <param name="Evaluators">Evaluator names (see <c>EvaluatorCatalog</c>).</param>
+/// <param name="Judge">The judge model for judge rubrics and judged groundedness.</param>
+/// <param name="Prompt">User template with <c>{{input}}</c> (default <c>{{input}}</c>).</param>
+/// <param name="SystemPrompt">Optional system prompt template.</param>
+/// <param name="Name">Display name of the run.</param>
+/// <param name="MaxTokens">Most tokens per answer (1-4096, default 256).</param>
+/// <param name="Temperature">Sampling temperature (0-2, default 0).</param>
+/// <param name="Seed">Sampling seed.</param>
+/// <param name="Concurrency">Items in flight (1-16, default 4).</param>
+public sealed record ExperimentStartRequest(
+    string? Dataset,
+    string? Version,
+    ExperimentModelInput? Target,
+    IReadOnlyList<string>? Evaluators,
+    ExperimentModelInput? Judge,
+    string? Prompt,
+    string? SystemPrompt,
+    string? Name,
+    int? MaxTokens,
+    double? Temperature,
+    long? Seed,
+    int? Concurrency);
