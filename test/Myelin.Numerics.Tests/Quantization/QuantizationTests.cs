@@ -171,6 +171,35 @@ public class QuantizationTests
         CheckMatVecs(k, bigW8, bigX8, bigW4, 1003);
     }
 
+    [Fact]
+    public void Threaded_matvecs_stay_exact_back_to_back_and_after_the_workers_fall_asleep()
+    {
+        // The kernel threads poll for the next job for a while after each one, then sleep on a semaphore: alternate
+        // bursts of back-to-back calls (taken while polling) with pauses longer than the poll (taken after a wake-up),
+        // and check every result, so a lost hand-off shows as a hang or a wrong row.
+        IKernels k = Kernels.Default;
+        var (w8, x8, w4) = Make(1003 * 24, 77, 24);
+        float[] expected8 = new float[1003];
+        float[] expected4 = new float[1003];
+        float[] actual = new float[1003];
+        Kernels.Reference.MatVecQ8_0(w8, x8, 1003, expected8);
+        Kernels.Reference.MatVecQ4_0(w4, x8, 1003, expected4);
+        for (int burst = 0; burst < 12; burst++)
+        {
+            for (int call = 0; call < 25; call++)
+            {
+                Array.Clear(actual);
+                k.MatVecQ8_0(w8, x8, 1003, actual);
+                TestData.Close(expected8, actual, 1e-5f, 1e-3f);
+                Array.Clear(actual);
+                k.MatVecQ4_0(w4, x8, 1003, actual);
+                TestData.Close(expected4, actual, 1e-5f, 1e-3f);
+            }
+
+            Thread.Sleep(burst % 3 == 0 ? 5 : 0);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(TestData.SimdNames), MemberType = typeof(TestData))]
     public void Quantised_matvecs_are_exact_on_extreme_quants(string name)
