@@ -8,6 +8,7 @@ using Myelin.Server.Auth;
 using Myelin.Server.Dashboard;
 using Myelin.Server.Endpoints;
 using Myelin.Server.Http;
+using Myelin.Server.Mcp;
 using Myelin.Server.OpenAi;
 
 namespace Myelin.Server;
@@ -117,6 +118,7 @@ public static class MyelinServerHost
         builder.Services.AddExperiments(options.DataDirectory);
         builder.Services.AddMonitoring(options.DataDirectory);
         builder.Services.AddMemory(options.DataDirectory);
+        builder.Services.AddMcp();
         configure?.Invoke(builder);
 
         WebApplication app = builder.Build();
@@ -156,6 +158,7 @@ public static class MyelinServerHost
         app.MapFeedbackApi();
         app.MapAnnotationsApi();
         app.MapMemoryApi();
+        app.MapMcpApi();
         app.MapOpenAiApi();
         app.MapDashboard();
         return app;

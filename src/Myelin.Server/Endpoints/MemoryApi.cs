@@ -1,11 +1,7 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Myelin.Core;
 using Myelin.Core.Storage;
 using Myelin.Memory;
-using Myelin.Memory.Ingest;
-using Myelin.Memory.Retrieval;
 using Myelin.Server.Auth;
 
 namespace Myelin.Server.Endpoints;
@@ -57,43 +53,12 @@ public static partial class MemoryApi
         return routes;
     }
 
-    private static async Task<Ok<RememberTurnsResponse>> RememberAsync(RememberTurnsRequest request, HttpContext context, MemoryRoom room)
-    {
-        Principal principal = context.RequireMyelinPrincipal();
-        if (request.Turns is null)
-        {
-            throw new MyelinValidationException("invalid_turn_batch", "The body needs a 'turns' array of 1 to 1000 turns.");
-        }
+    private static async Task<Ok<RememberTurnsResponse>> RememberAsync(RememberTurnsRequest request, HttpContext context, MemoryRoom room) =>
+        TypedResults.Ok(await MemoryOperations.RememberAsync(room, context.RequireMyelinPrincipal(), request.Turns, context.RequestAborted)
+            .ConfigureAwait(false));
 
-        ConversationTurn[] turns = [.. request.Turns.Select(t => new ConversationTurn(t.UserId ?? string.Empty, t.Role ?? string.Empty, t.Text ?? string.Empty)
-        {
-            Speaker = t.Speaker, AgentId = t.AgentId, SessionId = t.SessionId, Timestamp = t.Timestamp, IdempotencyKey = t.IdempotencyKey,
-        })];
-        IReadOnlyList<RememberedTurn> stored = await room.Ingestor.RememberAsync(principal.Tenant, turns, context.RequestAborted).ConfigureAwait(false);
-        return TypedResults.Ok(new RememberTurnsResponse([.. stored.Select(s => new RememberedTurnOutput(s.Offset, s.EpisodeId, s.Duplicate))]));
-    }
-
-    private static async Task<Ok<RecallOutput>> RecallAsync(RecallInput input, HttpContext context, MemoryRoom room)
-    {
-        Principal principal = context.RequireMyelinPrincipal();
-        var request = new RecallRequest(input.UserId ?? string.Empty, input.Query ?? string.Empty)
-        {
-            AgentId = input.AgentId,
-            SessionId = input.SessionId,
-            Kinds = input.Kinds is null ? null : [.. input.Kinds.Select(ParseKind)],
-            ValidAt = input.ValidAt,
-            From = input.From,
-            To = input.To,
-            Limit = input.Limit ?? 10,
-            NeighbourTurns = input.NeighbourTurns ?? 1,
-            AboutThePast = input.AboutThePast,
-        };
-        RecallResult result = await room.Retriever.RecallAsync(principal.Tenant, request, context.RequestAborted).ConfigureAwait(false);
-        return TypedResults.Ok(new RecallOutput(
-            [.. result.Hits.Select(h => new RecallHitOutput(
-                ToOutput(h.Item), h.Score, h.Superseded, h.TextRank, h.VectorRank, [.. h.Neighbours.Select(ToOutput)]))],
-            result.AboutThePast));
-    }
+    private static async Task<Ok<RecallOutput>> RecallAsync(RecallInput input, HttpContext context, MemoryRoom room) =>
+        TypedResults.Ok(await MemoryOperations.RecallAsync(room, context.RequireMyelinPrincipal(), input, context.RequestAborted).ConfigureAwait(false));
 
     private static async Task<Ok<MemoryListOutput>> ListAsync(
         string userId, string? kind, DateTimeOffset? validAt, DateTimeOffset? knownAt, int? limit, HttpContext context, MemoryRoom room)
@@ -107,13 +72,13 @@ public static partial class MemoryApi
         var filter = new MemoryFilter
         {
             UserId = userId,
-            Kinds = kind is null ? null : [ParseKind(kind)],
+            Kinds = kind is null ? null : [MemoryOperations.ParseKind(kind)],
             ValidAt = validAt,
             KnownAt = knownAt,
             Limit = limit ?? 100,
         };
         IReadOnlyList<MemoryItem> items = await room.Store.ListAsync(principal.Tenant, filter, context.RequestAborted).ConfigureAwait(false);
-        return TypedResults.Ok(new MemoryListOutput([.. items.Select(ToOutput)]));
+        return TypedResults.Ok(new MemoryListOutput([.. items.Select(MemoryOperations.ToOutput)]));
     }
 
     private static async Task<Ok<MemoryHistoryOutput>> HistoryAsync(string id, HttpContext context, MemoryRoom room)
@@ -123,7 +88,7 @@ public static partial class MemoryApi
             ?? throw new MyelinNotFoundException("memory_not_found", $"Memory item '{id}' does not exist in this tenant.");
         IReadOnlyList<MemoryHistoryEntry> history = await room.Store.GetHistoryAsync(principal.Tenant, id, context.RequestAborted).ConfigureAwait(false);
         return TypedResults.Ok(new MemoryHistoryOutput(
-            ToOutput(item),
+            MemoryOperations.ToOutput(item),
             [.. history.Select(e => new MemoryHistoryEntryOutput(
                 e.At, e.Action.ToString().ToLowerInvariant(), e.Text, e.ValidFrom, e.ValidTo, e.RelatedItemId, e.Reason))]));
     }
@@ -138,34 +103,7 @@ public static partial class MemoryApi
     }
 
     private static async Task<Ok<ForgetUserOutput>> ForgetAsync(
-        string userId, HttpContext context, MemoryRoom room, IMyelinStorage storage, TimeProvider time)
-    {
-        Principal principal = context.RequireMyelinPrincipal();
-        if (!MemoryScope.IsValidId(userId))
-        {
-            throw new MyelinValidationException("invalid_memory_scope", "The user id must be 1-128 characters without control characters.");
-        }
-
-        (ForgetResult result, long redacted) = await room.ForgetUserAsync(principal.Tenant, userId, time.GetUtcNow(), context.RequestAborted)
-            .ConfigureAwait(false);
-        string target = "user-sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(principal.Tenant.Value + "\n" + userId)));
-        await Audit.RecordAsync(storage, principal.Tenant, principal, "memory.forget_user", target, context.RequestAborted).ConfigureAwait(false);
-        return TypedResults.Ok(new ForgetUserOutput(result.Items, result.HistoryEntries, result.QuarantinedOutputs, redacted, result.AuditId));
-    }
-
-    private static MemoryKind ParseKind(string kind) => kind.ToLowerInvariant() switch
-    {
-        "episode" => MemoryKind.Episode,
-        "fact" => MemoryKind.Fact,
-        "preference" => MemoryKind.Preference,
-        "procedure" => MemoryKind.Procedure,
-        "summary" => MemoryKind.Summary,
-        _ => throw new MyelinValidationException(
-            "invalid_memory_kind", $"Kind '{kind}' is invalid: use episode, fact, preference, procedure or summary."),
-    };
-
-    private static MemoryItemOutput ToOutput(MemoryItem i) => new(
-        i.Id, i.Scope.UserId, i.Scope.AgentId, i.Scope.SessionId, i.Kind.ToString().ToLowerInvariant(), i.Text, i.Subject, i.Value,
-        i.Speaker, i.ValidFrom, i.ValidTo, i.RecordedAt, i.InvalidatedAt, i.SourceOffsets, i.Importance, i.AccessCount, i.Supersedes,
-        i.SupersededBy);
+        string userId, HttpContext context, MemoryRoom room, IMyelinStorage storage, TimeProvider time) =>
+        TypedResults.Ok(await MemoryOperations.ForgetUserAsync(room, storage, time, context.RequireMyelinPrincipal(), userId, context.RequestAborted)
+            .ConfigureAwait(false));
 }
