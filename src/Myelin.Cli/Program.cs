@@ -11,6 +11,7 @@ var root = new RootCommand("Myelin: serve models, remember, evaluate and learn f
     DatasetsCommand.Create(),
     TracesCommand.Create(),
     EvalCommand.Create(),
+    McpCommand.Create(),
 };
 
 return await CliRunner.InvokeAsync(root, args);

@@ -146,7 +146,8 @@ public static class McpApi
 
         return await sessions.OpenAsync(
             principal,
-            transport => McpServer.Create(transport, MemoryMcpServerOptions.Create(tools, principal), loggerFactory, context.RequestServices))
+            // No service provider: the tools need none, and the request's scope ends before the session does.
+            transport => McpServer.Create(transport, MemoryMcpServerOptions.Create(tools, principal), loggerFactory))
             .ConfigureAwait(false);
     }
 
