@@ -13,7 +13,7 @@ namespace Myelin.Server.Mcp;
 /// </summary>
 /// <remarks>
 /// There is no API key on stdio: whoever can start the process can read the data directory, so the caller names the
-/// tenant and the role the tools act with. <paramref name="output"/> carries only protocol messages; log through
+/// tenant and the role the tools act with. The output stream carries only protocol messages; log through
 /// <c>loggerFactory</c> to somewhere else (stderr). The memory index lives in this process, so point it at a data
 /// directory that no running server writes memories to at the same time.
 /// </remarks>
