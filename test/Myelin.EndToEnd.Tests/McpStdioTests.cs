@@ -99,7 +99,10 @@ public sealed class McpStdioTests
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
         };
         start.ArgumentList.Add(ServerProcess.CliAssembly);
         foreach (string arg in args)
