@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Myelin.Core;
 using Myelin.Core.Storage;
+using Myelin.Evals.Traces;
 using Myelin.Hosting;
 using Myelin.Inference.Chat;
 using Myelin.Server.Auth;
@@ -57,13 +58,20 @@ public static class MyelinServerHost
                 DiskCacheDirectory = options.KvDiskCacheMegabytes > 0 ? Path.Combine(Path.GetFullPath(options.DataDirectory), "kv-cache") : null,
                 DiskCacheBytes = (long)options.KvDiskCacheMegabytes << 20,
             });
+            ITraceIndexStore? traceIndex = null;
             try
             {
-                return Build(options, urls, storage, models, configure);
+                traceIndex = await TracesApi.OpenTraceIndexAsync(options.DataDirectory, options.PostgresConnectionString, cancellationToken).ConfigureAwait(false);
+                return Build(options, urls, storage, models, traceIndex, configure);
             }
             catch
             {
                 models.Dispose();
+                if (traceIndex is not null)
+                {
+                    await traceIndex.DisposeAsync().ConfigureAwait(false);
+                }
+
                 throw;
             }
         }
@@ -75,7 +83,12 @@ public static class MyelinServerHost
     }
 
     private static WebApplication Build(
-        MyelinOptions options, IReadOnlyList<string> urls, IMyelinStorage storage, ModelCatalog models, Action<WebApplicationBuilder>? configure)
+        MyelinOptions options,
+        IReadOnlyList<string> urls,
+        IMyelinStorage storage,
+        ModelCatalog models,
+        ITraceIndexStore traceIndex,
+        Action<WebApplicationBuilder>? configure)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(MyelinServerHost).Assembly.GetName().Name });
         builder.WebHost.UseUrls([.. urls]);
@@ -113,7 +126,7 @@ public static class MyelinServerHost
                 .RequireClaim(ApiKeyDefaults.RoleClaim, "Admin")
                 .RequireClaim(ApiKeyDefaults.TenantClaim, TenantId.Default.Value));
         builder.Services.AddTenantRateLimiting(options);
-        builder.Services.AddTraceIndex(options.DataDirectory);
+        builder.Services.AddTraceIndex(traceIndex);
         builder.Services.AddDatasets(options.DataDirectory);
         builder.Services.AddExperiments(options.DataDirectory);
         builder.Services.AddMonitoring(options.DataDirectory);

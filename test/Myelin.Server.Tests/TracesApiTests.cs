@@ -4,16 +4,23 @@ using System.Text.Json;
 
 namespace Myelin.Server;
 
-public sealed class TracesApiTests : IAsyncLifetime
+/// <summary>The traces API over the SQLite trace index; <see cref="TracesApiOnPostgresTests"/> runs the same tests on PostgreSQL.</summary>
+public class TracesApiTests : IAsyncLifetime
 {
     private const string TraceA = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1";
     private const string TraceB = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2";
 
     private ServerHarness _server = null!;
 
-    public async Task InitializeAsync() => _server = await ServerHarness.StartAsync();
+    public async Task InitializeAsync() => _server = await StartServerAsync();
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public virtual async Task DisposeAsync() => await _server.DisposeAsync();
+
+    /// <summary>The server under test.</summary>
+    protected ServerHarness Server => _server;
+
+    /// <summary>Starts the server under test.</summary>
+    protected virtual Task<ServerHarness> StartServerAsync() => ServerHarness.StartAsync();
 
     [Fact]
     public async Task Traces_are_listed_newest_first_with_filters_and_paging()
@@ -101,7 +108,8 @@ public sealed class TracesApiTests : IAsyncLifetime
         return doc.RootElement.Clone();
     }
 
-    private async Task ExportAsync(string writer)
+    /// <summary>Exports two traces (A: three spans, B: one) over OTLP/JSON with <paramref name="writer"/>.</summary>
+    protected async Task ExportAsync(string writer)
     {
         const long t0 = 1_700_000_000_000_000_000;
         const string AgentExtra = """{"key": "gen_ai.conversation.id", "value": {"stringValue": "s-1"}}, {"key": "user.id", "value": {"stringValue": "alice"}},""";

@@ -14,10 +14,33 @@ public static partial class TracesApi
     /// <summary>The most spans one trace answer carries.</summary>
     public const int MaxSpans = 10_000;
 
-    /// <summary>Registers the trace index (<c>{data}/evals.db</c>) and its log consumer.</summary>
-    public static IServiceCollection AddTraceIndex(this IServiceCollection services, string dataDirectory)
+    /// <summary>
+    /// Opens and migrates the trace index: on PostgreSQL (schema <c>evals</c>) when a connection string is given, else in
+    /// <c>{data}/evals.db</c>.
+    /// </summary>
+    public static async Task<ITraceIndexStore> OpenTraceIndexAsync(
+        string dataDirectory, string? postgresConnectionString, CancellationToken cancellationToken = default)
     {
-        services.AddSingleton<ITraceIndexStore>(_ => SqliteTraceIndexStore.Open(dataDirectory));
+        ITraceIndexStore store = postgresConnectionString is null
+            ? SqliteTraceIndexStore.Open(dataDirectory)
+            : PostgresTraceIndexStore.Open(postgresConnectionString);
+        try
+        {
+            await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Registers an opened trace index (the container owns and disposes it) and its log consumer.</summary>
+    public static IServiceCollection AddTraceIndex(this IServiceCollection services, ITraceIndexStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        services.AddSingleton(_ => store);
         services.AddSingleton(sp =>
         {
             IMyelinStorage storage = sp.GetRequiredService<IMyelinStorage>();
