@@ -191,6 +191,26 @@ public sealed class InferenceModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Bug_single_threaded_model_disposes_cleanly_and_matches_the_threaded_one()
+    {
+        // A model opened with one thread has a worker pool without helpers; disposing it used to throw from SemaphoreSlim.Release(0).
+        string path = TestModels.Get(TestModels.Llama, GgmlType.Q8_0);
+        float[] single = new float[TestModels.Llama.VocabSize];
+        float[] threaded = new float[TestModels.Llama.VocabSize];
+        using (InferenceModel model = InferenceModel.Open(path, threads: 1))
+        {
+            model.Prefill(model.CreateSequence(TestModels.Prompt.Length), TestModels.Prompt, single);
+        }
+
+        using (InferenceModel model = InferenceModel.Open(path, threads: 2))
+        {
+            model.Prefill(model.CreateSequence(TestModels.Prompt.Length), TestModels.Prompt, threaded);
+        }
+
+        Assert.Equal(threaded, single);
+    }
+
+    [Fact]
     public void Truncating_a_sequence_and_redecoding_reproduces_the_logits()
     {
         using InferenceModel model = InferenceModel.Open(TestModels.Get(TestModels.Qwen2, GgmlType.F32));

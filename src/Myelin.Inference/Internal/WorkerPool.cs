@@ -81,7 +81,12 @@ internal sealed class WorkerPool : IDisposable
         }
 
         _disposed = true;
-        _start.Release(_threads.Length);
+        if (_threads.Length > 0)
+        {
+            // A single-threaded pool has no helpers to wake (SemaphoreSlim.Release(0) throws).
+            _start.Release(_threads.Length);
+        }
+
         foreach (Thread t in _threads)
         {
             t.Join();
