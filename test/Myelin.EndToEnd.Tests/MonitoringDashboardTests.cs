@@ -60,6 +60,17 @@ public sealed class MonitoringDashboardTests : IAsyncLifetime
         await page.ClickAsync("[data-testid=claim-next]");
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         Assert.Equal(0, await page.Locator("form.label-form").CountAsync());
+
+        // The trace page shows what the monitor found and the annotator's label, and takes a thumbs-down.
+        await page.ClickAsync("[data-testid=completed] tbody tr a");
+        await page.WaitForSelectorAsync("[data-testid=results]");
+        string results = await page.InnerTextAsync("[data-testid=results]");
+        Assert.Contains("drift", results, StringComparison.Ordinal);
+        Assert.Contains("flagged", results, StringComparison.Ordinal);
+        Assert.Equal(1, await page.Locator("[data-testid=feedback] tbody tr").CountAsync());
+        await page.ClickAsync("[data-thumbs=down]");
+        await page.WaitForFunctionAsync("document.querySelectorAll('[data-testid=feedback] tbody tr').length === 2");
+        Assert.Contains("down", await page.InnerTextAsync("[data-testid=feedback] tbody tr:last-child"), StringComparison.Ordinal);
     }
 
     private static async Task PutAsync(HttpClient client, string url, string json)

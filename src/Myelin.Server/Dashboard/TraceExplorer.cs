@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Primitives;
 using Myelin.Core;
 using Myelin.Core.Storage;
+using Myelin.Evals.Monitoring;
 using Myelin.Evals.Traces;
 using Myelin.Server.Auth;
 using Myelin.Server.Endpoints;
@@ -29,7 +30,8 @@ internal static class TraceExplorer
         }
     }
 
-    public static async Task<IResult> TraceAsync(string traceId, HttpContext context, IMyelinStorage storage)
+    public static async Task<IResult> TraceAsync(
+        string traceId, HttpContext context, IMyelinStorage storage, ITraceIndexStore traces, IMonitorStore monitoring)
     {
         if (context.User.GetMyelinPrincipal() is not { } caller)
         {
@@ -39,7 +41,9 @@ internal static class TraceExplorer
         try
         {
             TraceDetailOutput trace = await TracesApi.LoadTraceAsync(storage, caller.Tenant, traceId, context.RequestAborted).ConfigureAwait(false);
-            return Layout.Page("Trace", "traces", TraceDetailPage.Render(trace));
+            IReadOnlyList<TraceResult> results = await traces.GetResultsAsync(caller.Tenant, trace.TraceId, context.RequestAborted).ConfigureAwait(false);
+            IReadOnlyList<Feedback> feedback = await monitoring.ListFeedbackAsync(caller.Tenant, trace.TraceId, context.RequestAborted).ConfigureAwait(false);
+            return Layout.Page("Trace", "traces", TraceDetailPage.Render(trace) + TraceEvaluationsSection.Render(trace.TraceId, results, feedback));
         }
         catch (MyelinException ex) when (ex is MyelinValidationException or MyelinNotFoundException)
         {
