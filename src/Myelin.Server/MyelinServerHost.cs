@@ -5,6 +5,7 @@ using Myelin.Core.Storage;
 using Myelin.Evals.Traces;
 using Myelin.Hosting;
 using Myelin.Inference.Chat;
+using Myelin.Memory;
 using Myelin.Server.Auth;
 using Myelin.Server.Dashboard;
 using Myelin.Server.Endpoints;
@@ -42,8 +43,10 @@ public static class MyelinServerHost
         }
 
         IMyelinStorage storage = await MyelinStorageFactory.OpenAsync(options, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        IMemoryStore? memory = null;
         try
         {
+            memory = await MyelinMemoryStoreFactory.OpenAsync(options, TimeProvider.System, cancellationToken).ConfigureAwait(false);
             string? newKey = await AdminKeyBootstrap.EnsureAsync(storage, options.AdminKey, cancellationToken).ConfigureAwait(false);
             if (newKey is not null)
             {
@@ -62,7 +65,7 @@ public static class MyelinServerHost
             try
             {
                 traceIndex = await TracesApi.OpenTraceIndexAsync(options.DataDirectory, options.PostgresConnectionString, cancellationToken).ConfigureAwait(false);
-                return Build(options, urls, storage, models, traceIndex, configure);
+                return Build(options, urls, storage, memory, models, traceIndex, configure);
             }
             catch
             {
@@ -77,6 +80,11 @@ public static class MyelinServerHost
         }
         catch
         {
+            if (memory is IAsyncDisposable openedMemory)
+            {
+                await openedMemory.DisposeAsync().ConfigureAwait(false);
+            }
+
             await storage.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -86,6 +94,7 @@ public static class MyelinServerHost
         MyelinOptions options,
         IReadOnlyList<string> urls,
         IMyelinStorage storage,
+        IMemoryStore memory,
         ModelCatalog models,
         ITraceIndexStore traceIndex,
         Action<WebApplicationBuilder>? configure)
@@ -130,7 +139,7 @@ public static class MyelinServerHost
         builder.Services.AddDatasets(options.DataDirectory);
         builder.Services.AddExperiments(options.DataDirectory);
         builder.Services.AddMonitoring(options.DataDirectory);
-        builder.Services.AddMemory(options.DataDirectory);
+        builder.Services.AddMemory(memory);
         builder.Services.AddMcp();
         configure?.Invoke(builder);
 
@@ -138,6 +147,8 @@ public static class MyelinServerHost
 
         // Created now so it sees every measurement from the first request on.
         app.Services.GetRequiredService<MetricsCollector>();
+        // Resolved now so the container owns (and at shutdown disposes) the memory store even if no request uses it.
+        app.Services.GetRequiredService<IMemoryStore>();
         app.UseExceptionHandler();
         app.UseStatusCodePages(async context =>
         {

@@ -50,4 +50,28 @@ public sealed class ServerOnPostgresTests : IAsyncLifetime
         await ProblemAssert.IsProblemAsync(
             await _server.Client(reader).PostAsJsonAsync("/api/keys", new { name = "x", role = "reader" }), HttpStatusCode.Forbidden, "forbidden");
     }
+
+    [Fact]
+    public async Task Memories_are_stored_in_postgres_and_recalled_per_tenant()
+    {
+        (string reader, string writer, _) = await _server.CreateTenantAsync("pg-memory");
+        (string otherReader, _, _) = await _server.CreateTenantAsync("pg-memory-other");
+        HttpResponseMessage stored = await _server.Client(writer).PostAsJsonAsync("/api/memory/turns", new
+        {
+            turns = new[] { new { userId = "ana", role = "user", text = "My favorite color is vermilion." } },
+        });
+        Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+
+        using JsonDocument recall = JsonDocument.Parse(await (await _server.Client(reader).PostAsJsonAsync(
+            "/api/memory/recall", new { userId = "ana", query = "vermilion" })).Content.ReadAsStringAsync());
+        using JsonDocument other = JsonDocument.Parse(await (await _server.Client(otherReader).PostAsJsonAsync(
+            "/api/memory/recall", new { userId = "ana", query = "vermilion" })).Content.ReadAsStringAsync());
+
+        Assert.Contains("vermilion", recall.RootElement.GetProperty("hits")[0].GetProperty("item").GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, other.RootElement.GetProperty("hits").GetArrayLength());
+        Assert.Empty(Directory.GetFiles(_server.DataDirectory, "memory.db*"));
+        await using var data = Npgsql.NpgsqlDataSource.Create(_cluster.ConnectionString());
+        await using Npgsql.NpgsqlCommand count = data.CreateCommand("SELECT COUNT(*) FROM memory_items WHERE tenant = 'pg-memory' AND kind = 0");
+        Assert.Equal(1L, await count.ExecuteScalarAsync());
+    }
 }

@@ -29,13 +29,16 @@ internal static class FullTextTerms
     {
         string scope = ScopeToken(tenant, userId);
         var sb = new StringBuilder(text.Length * 2);
-        Append(sb, scope, TextAnalyzer.Default.AnalyzeTurn(text, speaker));
-        if (subject is not null)
-        {
-            Append(sb, scope, TextAnalyzer.Default.Analyze(subject.Replace('.', ' ').Replace('_', ' ')));
-        }
-
+        Append(sb, scope, Terms(text, speaker, subject));
         return sb.ToString();
+    }
+
+    /// <summary>The analysed terms of an item (text, speaker, then subject words), without a scope token; the
+    /// PostgreSQL store indexes these.</summary>
+    public static IEnumerable<string> Terms(string text, string? speaker, string? subject)
+    {
+        IReadOnlyList<string> terms = TextAnalyzer.Default.AnalyzeTurn(text, speaker);
+        return subject is null ? terms : terms.Concat(TextAnalyzer.Default.Analyze(subject.Replace('.', ' ').Replace('_', ' ')));
     }
 
     /// <summary>The distinct terms of a query, prefixed with the user's token as they are indexed.</summary>
@@ -69,7 +72,7 @@ internal static class FullTextTerms
         return sb.ToString();
     }
 
-    private static void Append(StringBuilder sb, string scope, IReadOnlyList<string> terms)
+    private static void Append(StringBuilder sb, string scope, IEnumerable<string> terms)
     {
         foreach (string term in terms)
         {

@@ -15,11 +15,13 @@ namespace Myelin.Server.Endpoints;
 /// an admin key; forgetting appends an audit record (with a hash of the user id) to the tenant's log.</remarks>
 public static partial class MemoryApi
 {
-    /// <summary>Registers the memory room (<c>{data}/memory.db</c>) and its JSON metadata.</summary>
-    public static IServiceCollection AddMemory(this IServiceCollection services, string dataDirectory)
+    /// <summary>Registers the memory room over <paramref name="store"/> and its JSON metadata. The container owns the
+    /// store: it is disposed with the app, after the room.</summary>
+    public static IServiceCollection AddMemory(this IServiceCollection services, IMemoryStore store)
     {
+        services.AddSingleton(_ => store);
         services.AddSingleton(sp => MemoryRoom.Open(
-            dataDirectory,
+            sp.GetRequiredService<IMemoryStore>(),
             sp.GetRequiredService<IMyelinStorage>().Log,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()));

@@ -5,17 +5,17 @@ using Myelin.Memory.Embeddings;
 using Myelin.Memory.Extraction;
 using Myelin.Memory.Ingest;
 using Myelin.Memory.Retrieval;
-using Myelin.Memory.Storage;
 
 namespace Myelin.Server.Endpoints;
 
-/// <summary>The memory room as the server runs it: its store (<c>{data}/memory.db</c>), the built-in embedding, an
-/// ingestor with the model-free extractor, and a retriever. Disposed with the app.</summary>
+/// <summary>The memory room as the server runs it: its store (<c>{data}/memory.db</c>, or the PostgreSQL database with
+/// <c>--postgres</c>), the built-in embedding, an ingestor with the model-free extractor, and a retriever. Disposed
+/// with the app, before the store (which the container owns).</summary>
 internal sealed class MemoryRoom : IAsyncDisposable
 {
     private readonly IExperienceLog _log;
 
-    private MemoryRoom(SqliteMemoryStore store, IExperienceLog log, MemoryIngestor ingestor, MemoryRetriever retriever)
+    private MemoryRoom(IMemoryStore store, IExperienceLog log, MemoryIngestor ingestor, MemoryRetriever retriever)
     {
         _log = log;
         Store = store;
@@ -23,15 +23,14 @@ internal sealed class MemoryRoom : IAsyncDisposable
         Retriever = retriever;
     }
 
-    public SqliteMemoryStore Store { get; }
+    public IMemoryStore Store { get; }
 
     public MemoryIngestor Ingestor { get; }
 
     public MemoryRetriever Retriever { get; }
 
-    public static MemoryRoom Open(string dataDirectory, IExperienceLog log, TimeProvider time, ILoggerFactory? loggerFactory)
+    public static MemoryRoom Open(IMemoryStore store, IExperienceLog log, TimeProvider time, ILoggerFactory? loggerFactory)
     {
-        SqliteMemoryStore store = SqliteMemoryStore.OpenInDirectory(dataDirectory, time);
         var embeddings = new HashedNgramEmbeddingGenerator();
         var ingestor = new MemoryIngestor(
             store, log, embeddings, new PatternExtractor(), new MemoryIngestorOptions { TimeProvider = time }, loggerFactory);
@@ -64,6 +63,5 @@ internal sealed class MemoryRoom : IAsyncDisposable
     {
         await Ingestor.DisposeAsync().ConfigureAwait(false);
         await Retriever.FlushAccessesAsync().ConfigureAwait(false);
-        await Store.DisposeAsync().ConfigureAwait(false);
     }
 }

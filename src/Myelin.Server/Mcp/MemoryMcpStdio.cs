@@ -3,6 +3,7 @@ using ModelContextProtocol.Server;
 using Myelin.Core;
 using Myelin.Core.Storage;
 using Myelin.Hosting;
+using Myelin.Memory;
 using Myelin.Server.Endpoints;
 
 namespace Myelin.Server.Mcp;
@@ -55,19 +56,30 @@ public static class MemoryMcpStdio
                     "tenant_not_found", $"Tenant '{tenant.Value}' does not exist in this data directory; create it through the server first.");
             }
 
-            MemoryRoom room = MemoryRoom.Open(options.DataDirectory, storage.Log, TimeProvider.System, loggerFactory);
-            await using (room.ConfigureAwait(false))
+            IMemoryStore memory = await MyelinMemoryStoreFactory.OpenAsync(options, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            try
             {
-                var tools = new MemoryMcpTools(room, storage, TimeProvider.System);
-                var principal = new Principal(tenant, role, "mcp-stdio");
-                var transport = new StreamServerTransport(input, output, "myelin", loggerFactory);
-                await using (transport.ConfigureAwait(false))
+                MemoryRoom room = MemoryRoom.Open(memory, storage.Log, TimeProvider.System, loggerFactory);
+                await using (room.ConfigureAwait(false))
                 {
-                    McpServer server = McpServer.Create(transport, MemoryMcpServerOptions.Create(tools, principal), loggerFactory);
-                    await using (server.ConfigureAwait(false))
+                    var tools = new MemoryMcpTools(room, storage, TimeProvider.System);
+                    var principal = new Principal(tenant, role, "mcp-stdio");
+                    var transport = new StreamServerTransport(input, output, "myelin", loggerFactory);
+                    await using (transport.ConfigureAwait(false))
                     {
-                        await server.RunAsync(cancellationToken).ConfigureAwait(false);
+                        McpServer server = McpServer.Create(transport, MemoryMcpServerOptions.Create(tools, principal), loggerFactory);
+                        await using (server.ConfigureAwait(false))
+                        {
+                            await server.RunAsync(cancellationToken).ConfigureAwait(false);
+                        }
                     }
+                }
+            }
+            finally
+            {
+                if (memory is IAsyncDisposable disposable)
+                {
+                    await disposable.DisposeAsync().ConfigureAwait(false);
                 }
             }
         }

@@ -1,0 +1,8 @@
+namespace Myelin.Memory.Postgres;
+
+/// <summary>Test classes in this collection share one <see cref="PostgresFixture"/> cluster.</summary>
+[CollectionDefinition(Name)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
+{
+    public const string Name = "postgres-memory";
+}
