@@ -68,6 +68,11 @@ public sealed class McpStdioTests
         Assert.Equal(string.Empty, stdout);
         Assert.StartsWith("myelin: Tenant id 'Not A Tenant' is invalid", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
 
+        (code, stdout, stderr) = await RunAsync("mcp", "--data", data, "--role", "root");
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Equal("myelin: --role must be reader, writer or admin, not 'root'.", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+
         (code, stdout, stderr) = await RunAsync("mcp", "--data", data, "--tenant", "nobody");
         Assert.Equal(1, code);
         Assert.Equal(string.Empty, stdout);

@@ -30,7 +30,6 @@ internal static class McpCommand
             Description = "What the tools may do: reader (recall), writer (also remember) or admin (also forget).",
             DefaultValueFactory = _ => "admin",
         };
-        role.AcceptOnlyFromAmong("reader", "writer", "admin");
         var verbose = new Option<bool>("--verbose") { Description = "Log at Information level (to stderr) instead of Warning." };
         var command = new Command("mcp", "Serve the memory tools over MCP on stdin/stdout (logs go to stderr).")
         {
@@ -44,7 +43,13 @@ internal static class McpCommand
     private static async Task<int> RunAsync(string data, string? postgres, string tenant, string role, bool verbose, CancellationToken cancellationToken)
     {
         var tenantId = new TenantId(tenant);
-        Role parsedRole = Enum.Parse<Role>(role, ignoreCase: true);
+        Role parsedRole = role.ToLowerInvariant() switch
+        {
+            "reader" => Role.Reader,
+            "writer" => Role.Writer,
+            "admin" => Role.Admin,
+            _ => throw new MyelinValidationException("invalid_role", $"--role must be reader, writer or admin, not '{role}'."),
+        };
         var options = new MyelinOptions { DataDirectory = data, PostgresConnectionString = postgres };
 
         // stdout is the protocol: every log line goes to stderr.

@@ -42,7 +42,7 @@ public static class McpApi
     {
         RouteGroupBuilder group = routes.MapGroup("/mcp").WithTags("MCP").RequireAuthorization(ApiKeyDefaults.ReaderPolicy);
         group.MapPost("", PostAsync).WithSummary("One MCP JSON-RPC message (streamable HTTP); the answer streams back as SSE.");
-        group.MapGet("", Get).WithSummary("405: this server sends no unsolicited messages.");
+        group.MapGet("", GetAsync).WithSummary("405: this server sends no unsolicited messages.");
         group.MapDelete("", DeleteAsync).WithSummary("Ends the MCP session named by Mcp-Session-Id.");
         return routes;
     }
@@ -151,7 +151,7 @@ public static class McpApi
             .ConfigureAwait(false);
     }
 
-    private static async Task Get(HttpContext context)
+    private static async Task GetAsync(HttpContext context)
     {
         context.Response.Headers.Allow = "POST, DELETE";
         await WriteErrorAsync(context, StatusCodes.Status405MethodNotAllowed, McpErrorCode.InvalidRequest,
