@@ -18,7 +18,7 @@ internal static class McpCommand
         };
         var postgres = new Option<string?>("--postgres")
         {
-            Description = "Keep the experience log in PostgreSQL at this connection string, as 'serve --postgres' does.",
+            Description = "Use PostgreSQL at this connection string for the log and memories, as 'serve --postgres' does.",
         };
         var tenant = new Option<string>("--tenant")
         {

@@ -21,7 +21,7 @@ namespace Myelin.Server.Mcp;
 public static class MemoryMcpStdio
 {
     /// <summary>Runs until the client closes <paramref name="input"/> or <paramref name="cancellationToken"/> fires.</summary>
-    /// <param name="options">Storage settings: the data directory (memory lives in <c>{data}/memory.db</c>) and optionally PostgreSQL for the log.</param>
+    /// <param name="options">Storage settings: the data directory (memory in <c>{data}/memory.db</c>), or PostgreSQL for the log and memory.</param>
     /// <param name="tenant">The tenant whose memories the tools read and write; it must exist.</param>
     /// <param name="role">What the tools may do: <see cref="Role.Reader"/> recalls, <see cref="Role.Writer"/> also remembers,
     /// <see cref="Role.Admin"/> also forgets.</param>
