@@ -17,6 +17,16 @@ if (args.Length > 0 && args[0] == "log-append")
     return LogAppendSideBySide.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "span-ingest")
+{
+    return Myelin.Benchmarks.Evals.SpanIngestSideBySide.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "trace-list")
+{
+    return Myelin.Benchmarks.Evals.TraceListLatency.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "memory-quality")
 {
     return Myelin.Benchmarks.Memory.MemoryQuality.Run(args[1..]);

@@ -32,8 +32,10 @@ public sealed partial class PostgresTraceIndexStore : ITraceIndexStore
             input_tokens bigint NOT NULL, output_tokens bigint NOT NULL, cost_usd double precision NOT NULL,
             PRIMARY KEY (tenant, trace_id));
         CREATE INDEX IF NOT EXISTS traces_by_start ON evals.traces (tenant, start_us DESC, trace_id DESC);
-        CREATE INDEX IF NOT EXISTS traces_by_session ON evals.traces (tenant, session_id, start_us DESC);
-        CREATE INDEX IF NOT EXISTS traces_by_user ON evals.traces (tenant, user_id, start_us DESC);
+        DROP INDEX IF EXISTS evals.traces_by_session;
+        DROP INDEX IF EXISTS evals.traces_by_user;
+        CREATE INDEX IF NOT EXISTS traces_by_session_start ON evals.traces (tenant, session_id, start_us DESC, trace_id DESC);
+        CREATE INDEX IF NOT EXISTS traces_by_user_start ON evals.traces (tenant, user_id, start_us DESC, trace_id DESC);
         CREATE TABLE IF NOT EXISTS evals.trace_models (
             tenant text COLLATE "C" NOT NULL, model text COLLATE "C" NOT NULL, trace_id text COLLATE "C" NOT NULL,
             PRIMARY KEY (tenant, model, trace_id));

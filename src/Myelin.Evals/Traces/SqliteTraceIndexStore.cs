@@ -30,8 +30,10 @@ public sealed partial class SqliteTraceIndexStore : ITraceIndexStore
             input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
             PRIMARY KEY (tenant, trace_id));
         CREATE INDEX IF NOT EXISTS traces_by_start ON traces (tenant, start_us DESC, trace_id DESC);
-        CREATE INDEX IF NOT EXISTS traces_by_session ON traces (tenant, session_id, start_us DESC);
-        CREATE INDEX IF NOT EXISTS traces_by_user ON traces (tenant, user_id, start_us DESC);
+        DROP INDEX IF EXISTS traces_by_session;
+        DROP INDEX IF EXISTS traces_by_user;
+        CREATE INDEX IF NOT EXISTS traces_by_session_start ON traces (tenant, session_id, start_us DESC, trace_id DESC);
+        CREATE INDEX IF NOT EXISTS traces_by_user_start ON traces (tenant, user_id, start_us DESC, trace_id DESC);
         CREATE TABLE IF NOT EXISTS trace_models (
             tenant TEXT NOT NULL, model TEXT NOT NULL, trace_id TEXT NOT NULL,
             PRIMARY KEY (tenant, model, trace_id)) WITHOUT ROWID;
@@ -42,7 +44,7 @@ public sealed partial class SqliteTraceIndexStore : ITraceIndexStore
             evaluated_us INTEGER NOT NULL, monitor TEXT NOT NULL,
             PRIMARY KEY (tenant, trace_id, name, turn)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS trace_results_by_name ON trace_results (tenant, name, evaluated_us);
-        PRAGMA user_version = 2;
+        PRAGMA user_version = 3;
         """;
 
     private const string UpsertTrace = """
@@ -109,8 +111,12 @@ public sealed partial class SqliteTraceIndexStore : ITraceIndexStore
                    t.input_tokens, t.output_tokens, t.cost_usd, t.service_name,
                    (SELECT group_concat(m.model, char(31)) FROM (SELECT model FROM trace_models m
                        WHERE m.tenant = t.tenant AND m.trace_id = t.trace_id ORDER BY model) m)
-            FROM traces t WHERE t.tenant = @tenant
+            FROM traces t
             """);
+        // Without statistics SQLite tends to walk the start-time index and test every row for a session or user; the
+        // (tenant, session|user, start, id) indexes serve the equality, the time range and the order at once.
+        sql.Append(query.SessionId is not null ? " INDEXED BY traces_by_session_start" : query.UserId is not null ? " INDEXED BY traces_by_user_start" : string.Empty);
+        sql.Append(" WHERE t.tenant = @tenant");
         command.Parameters.AddWithValue("@tenant", tenantId);
         AddFilter(command, sql, " AND t.session_id = @session", "@session", query.SessionId);
         AddFilter(command, sql, " AND t.user_id = @user", "@user", query.UserId);

@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Myelin.Core;
+using Myelin.Core.Log;
+using Myelin.Evals.Otlp;
+using Myelin.Evals.Traces;
+using Myelin.Evals.Tracing;
+using Myelin.Storage.Sqlite;
+using Myelin.Storage.Sqlite.Internal;
+
+namespace Myelin.Benchmarks.Evals;
+
+/// <summary>
+/// Side by side: span ingest into the embedded store (validate and append span records to the log, then bring the trace
+/// index up to date, as the OTLP endpoint and the trace list do) vs a raw prepared bulk INSERT of the same, already
+/// serialised span records into an identical table of the same database file, with the same durability (WAL,
+/// synchronous=FULL, one transaction per batch). Rounds alternate A B A B; the median pairwise ratio is reported.
+/// </summary>
+/// <remarks>Run: <c>dotnet run -c Release --project bench/Myelin.Benchmarks -- span-ingest [rounds] [batchSize] [batchesPerRound]</c>.</remarks>
+public static class SpanIngestSideBySide
+{
+    private const string InsertSql = """
+        INSERT INTO log (tenant, log_offset, kind, ts, recorded_at, trace_id, session_id, episode_id, idempotency_key, payload)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+        """;
+
+    public static int Run(string[] args)
+    {
+        int rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 9;
+        int batchSize = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
+        int batchesPerRound = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
+        return RunAsync(rounds, batchSize, batchesPerRound).GetAwaiter().GetResult();
+    }
+
+    private static async Task<int> RunAsync(int rounds, int batchSize, int batchesPerRound)
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "myelin-bench-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using SqliteMyelinStorage storage = await SqliteMyelinStorage.OpenAsync(new SqliteStorageOptions { DataDirectory = directory });
+            await storage.MigrateAsync();
+            await using SqliteTraceIndexStore index = SqliteTraceIndexStore.Open(directory);
+            var indexer = new TraceIndexer(storage.Log, storage.Checkpoints, index);
+            await using var raw = new SqliteConnection($"Data Source={storage.DatabasePath};Pooling=false");
+            await raw.OpenAsync();
+            using (SqliteCommand pragma = raw.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;";
+                pragma.ExecuteNonQuery();
+            }
+
+            var tenant = new TenantId("bench-myelin");
+            using var rawAppender = new RawAppender(raw, "bench-raw");
+            Console.WriteLine($"span-ingest: {rounds} rounds x {batchesPerRound} batches x {batchSize} spans; WAL, synchronous=FULL; {directory}");
+            Console.WriteLine($"{Environment.ProcessorCount} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+
+            // Every round ingests new spans (ids must differ or the index would skip them as replays).
+            int round = 0;
+            (SpanData[][] Spans, NewExperienceRecord[][] Records) Next()
+            {
+                SpanData[][] spans = [.. Enumerable.Range(0, batchesPerRound).Select(b => MakeBatch(round, b, batchSize))];
+                round++;
+                return (spans, [.. spans.Select(batch => batch.SelectMany(SpanRecords.ToRecords).ToArray())]);
+            }
+
+            // Warm-up round (JIT, page cache), not reported.
+            (SpanData[][] warmSpans, NewExperienceRecord[][] warmRecords) = Next();
+            await TimeMyelinAsync(storage.Log, indexer, tenant, warmSpans);
+            TimeRaw(rawAppender, warmRecords);
+
+            var myelinRates = new List<double>();
+            var rawRates = new List<double>();
+            var ratios = new List<double>();
+            for (int r = 1; r <= rounds; r++)
+            {
+                (SpanData[][] spans, NewExperienceRecord[][] records) = Next();
+                double myelin, baseline;
+                if (r % 2 == 1)
+                {
+                    myelin = await TimeMyelinAsync(storage.Log, indexer, tenant, spans);
+                    baseline = TimeRaw(rawAppender, records);
+                }
+                else
+                {
+                    baseline = TimeRaw(rawAppender, records);
+                    myelin = await TimeMyelinAsync(storage.Log, indexer, tenant, spans);
+                }
+
+                myelinRates.Add(myelin);
+                rawRates.Add(baseline);
+                ratios.Add(myelin / baseline);
+                Console.WriteLine($"round {r,2}: myelin {myelin,12:N0} spans/s   raw {baseline,12:N0} spans/s   ratio {myelin / baseline:F3}");
+            }
+
+            Console.WriteLine(
+                $"median: myelin {Median(myelinRates):N0} spans/s, raw {Median(rawRates):N0} spans/s, median pairwise ratio {Median(ratios):F3}");
+            Console.WriteLine($"of the myelin time, {s_indexTime / s_totalTime:P0} is the trace index catching up (read, parse, apply, checkpoint)");
+            TracePage page = await index.ListAsync(tenant, new TraceQuery { Limit = 1 });
+            Console.WriteLine($"check: log head {await storage.Log.GetHeadOffsetAsync(tenant):N0} spans (expected {(long)(rounds + 1) * batchesPerRound * batchSize:N0}); newest trace has {page.Traces[0].SpanCount} spans");
+            return 0;
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Leave it for the temp cleaner.
+            }
+        }
+    }
+
+    // Ten spans per trace: a root agent span and nine chat/tool children with GenAI attributes, a session and a user.
+    internal static SpanData[] MakeBatch(int round, int batch, int size)
+    {
+        var start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(round * 100 + batch);
+        return [.. Enumerable.Range(0, size).Select(i =>
+        {
+            int trace = i / 10;
+            bool root = i % 10 == 0;
+            string traceId = $"{round + 1:x8}{batch:x8}{trace:x16}";
+            return new SpanData(
+                traceId,
+                $"{batch + 1:x8}{i:x8}",
+                root ? null : $"{batch + 1:x8}{trace * 10:x8}",
+                root ? "invoke_agent planner" : i % 3 == 0 ? "execute_tool search" : "chat llama-tiny",
+                "internal",
+                start.AddMilliseconds(i),
+                start.AddMilliseconds(i + 5),
+                i % 97 == 0 ? "error" : "ok",
+                null,
+                [
+                    new(GenAiAttributes.ConversationId, $"session-{trace % 64}"),
+                    new(GenAiAttributes.UserId, $"user-{trace % 16}"),
+                    new(GenAiAttributes.RequestModel, i % 2 == 0 ? "llama-tiny" : "qwen-tiny"),
+                    new(GenAiAttributes.UsageInputTokens, 100L + (i % 50)),
+                    new(GenAiAttributes.UsageOutputTokens, 20L + (i % 30)),
+                ],
+                [],
+                [new("service.name", "bench")],
+                "bench",
+                "1.0");
+        })];
+    }
+
+    private static TimeSpan s_indexTime;
+    private static TimeSpan s_totalTime;
+
+    private static async Task<double> TimeMyelinAsync(IExperienceLog log, TraceIndexer indexer, TenantId tenant, SpanData[][] batches)
+    {
+        long spans = 0;
+        var watch = Stopwatch.StartNew();
+        foreach (SpanData[] batch in batches)
+        {
+            spans += (await OtlpTraceIngestor.IngestAsync(log, tenant, batch)).AcceptedSpans;
+            long index = Stopwatch.GetTimestamp();
+            await indexer.CatchUpAsync(tenant);
+            s_indexTime += Stopwatch.GetElapsedTime(index);
+        }
+
+        s_totalTime += watch.Elapsed;
+        return spans / watch.Elapsed.TotalSeconds;
+    }
+
+    private static double TimeRaw(RawAppender appender, NewExperienceRecord[][] batches)
+    {
+        long records = 0;
+        var watch = Stopwatch.StartNew();
+        foreach (NewExperienceRecord[] batch in batches)
+        {
+            records += appender.Append(batch);
+        }
+
+        return records / watch.Elapsed.TotalSeconds;
+    }
+
+    internal static double Median(List<double> values)
+    {
+        double[] sorted = [.. values.Order()];
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>The baseline: one INSERT prepared once, bound by position, one transaction per batch (as in log-append).</summary>
+    private sealed class RawAppender(SqliteConnection connection, string tenant) : IDisposable
+    {
+        private readonly RawStatement _insert = new(connection, InsertSql);
+        private long _head;
+
+        public int Append(NewExperienceRecord[] batch)
+        {
+            long now = (DateTimeOffset.UtcNow.UtcTicks - DateTime.UnixEpoch.Ticks) / 10;
+            using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+            _insert.Bind(1, tenant);
+            _insert.Bind(5, now);
+            foreach (NewExperienceRecord record in batch)
+            {
+                _insert.Bind(2, ++_head);
+                _insert.Bind(3, record.Kind);
+                _insert.Bind(4, (record.Timestamp!.Value.UtcTicks - DateTime.UnixEpoch.Ticks) / 10);
+                _insert.Bind(6, record.TraceId);
+                _insert.Bind(7, record.SessionId);
+                _insert.Bind(8, record.EpisodeId);
+                _insert.Bind(9, record.IdempotencyKey);
+                _insert.Bind(10, record.PayloadJson);
+                _insert.Execute();
+            }
+
+            transaction.Commit();
+            return batch.Length;
+        }
+
+        public void Dispose() => _insert.Dispose();
+    }
+}
