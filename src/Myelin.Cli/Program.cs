@@ -12,6 +12,7 @@ var root = new RootCommand("Myelin: serve models, remember, evaluate and learn f
     TracesCommand.Create(),
     EvalCommand.Create(),
     McpCommand.Create(),
+    MemoryCommand.Create(),
 };
 
 return await CliRunner.InvokeAsync(root, args);

@@ -127,6 +127,64 @@ public sealed class MemoryApiTests : IAsyncLifetime
             HttpStatusCode.Forbidden, "forbidden");
     }
 
+    [Fact]
+    public async Task Context_assembles_memories_summary_and_turns_within_the_budget_and_reports_drops()
+    {
+        (string reader, string writer, _) = await _server.CreateTenantAsync("mem-context");
+        HttpClient r = _server.Client(reader);
+        await _server.Client(writer).PostAsJsonAsync("/api/memory/turns", new
+        {
+            turns = new[]
+            {
+                new { userId = "ivo", role = "user", text = "I am allergic to peanuts.", timestamp = "2025-01-10T10:00:00Z" },
+                new { userId = "ivo", role = "user", text = "What can I cook tonight?", timestamp = "2025-01-11T10:00:00Z" },
+            },
+        });
+
+        HttpResponseMessage response = await r.PostAsJsonAsync("/api/memory/context", new
+        {
+            userId = "ivo",
+            query = "What can I cook tonight, given my peanuts allergy?",
+            systemPrompt = "You are a cook.",
+            tokenBudget = 600,
+            reserveForAnswer = 100,
+            recentTurns = new[] { new { role = "assistant", text = "Hello again, Ivo." } },
+            olderTurns = new[]
+            {
+                new { role = "user", text = "My sister Mia visits on 3 March and she is vegan." },
+                new { role = "assistant", text = "Noted." },
+            },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        JsonElement body = await BodyAsync(response);
+        string[] roles = [.. body.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("role").GetString()!)];
+        string[] texts = [.. body.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString()!)];
+        Assert.Equal(["system", "system", "system", "assistant", "user"], roles);
+        Assert.Contains("allergic to peanuts", texts[1], StringComparison.Ordinal);
+        Assert.Contains("3 March", texts[2], StringComparison.Ordinal);
+        JsonElement report = body.GetProperty("report");
+        Assert.True(report.GetProperty("tokens").GetProperty("total").GetInt32() <= 500);
+        Assert.Equal("extractive", report.GetProperty("summaryMethod").GetString());
+        Assert.Contains(
+            report.GetProperty("dropped").EnumerateArray(),
+            d => d.GetProperty("reason").GetString() == "duplicate_of_recent_turn" && d.GetProperty("section").GetString() == "memories");
+
+        JsonElement users = await GetAsync(r, "/api/memory/users");
+        Assert.Equal(["ivo"], users.GetProperty("users").EnumerateArray().Select(u => u.GetProperty("userId").GetString()));
+
+        await ProblemAssert.IsProblemAsync(
+            await r.PostAsJsonAsync("/api/memory/context", new { userId = "ivo", query = "hi", systemPrompt = new string('x', 4000), tokenBudget = 600, reserveForAnswer = 100 }),
+            HttpStatusCode.BadRequest, "context_budget_too_small");
+        await ProblemAssert.IsProblemAsync(
+            await r.PostAsJsonAsync("/api/memory/context", new { userId = "ivo", query = "hi" }),
+            HttpStatusCode.BadRequest, "invalid_token_budget");
+        await ProblemAssert.IsProblemAsync(
+            await r.PostAsJsonAsync("/api/memory/context", new { userId = "ivo", query = "hi", tokenBudget = 900, recentTurns = new[] { new { role = "robot", text = "x" } } }),
+            HttpStatusCode.BadRequest, "invalid_context");
+        await ProblemAssert.IsProblemAsync(await r.GetAsync("/api/memory/users/ivo/items?state=old"), HttpStatusCode.BadRequest, "invalid_memory_state");
+    }
+
     private static async Task<JsonElement> WaitForAsync(HttpClient client, string query, Func<JsonElement, bool> done)
     {
         // Extraction runs in the background after the turns are acknowledged.

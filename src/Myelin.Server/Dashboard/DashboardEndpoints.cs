@@ -9,7 +9,7 @@ namespace Myelin.Server.Dashboard;
 /// <summary>The server-rendered dashboard: sign-in with an API key, status, and the log explorer.</summary>
 public static class DashboardEndpoints
 {
-    /// <summary>Maps <c>/</c>, <c>/log</c>, <c>/traces</c>, <c>/sessions</c>, <c>/alerts</c>, <c>/annotations</c>, <c>/login</c> and <c>/logout</c>.</summary>
+    /// <summary>Maps <c>/</c>, <c>/log</c>, <c>/traces</c>, <c>/sessions</c>, <c>/alerts</c>, <c>/annotations</c>, <c>/dashboard/memory</c>, <c>/login</c> and <c>/logout</c>.</summary>
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/", StatusAsync).ExcludeFromDescription();
@@ -19,6 +19,8 @@ public static class DashboardEndpoints
         routes.MapGet("/sessions/{sessionId}", TraceExplorer.SessionAsync).ExcludeFromDescription();
         routes.MapGet("/alerts", MonitoringPages.AlertsAsync).ExcludeFromDescription();
         routes.MapGet("/annotations", MonitoringPages.AnnotationsAsync).ExcludeFromDescription();
+        routes.MapGet("/dashboard/memory", MemoryExplorer.ListAsync).ExcludeFromDescription();
+        routes.MapGet("/dashboard/memory/items/{id}", MemoryExplorer.ItemAsync).ExcludeFromDescription();
         routes.MapGet("/login", (string? error) => LoginPage(error is null ? null : "That key is malformed, unknown or revoked.")).ExcludeFromDescription();
         routes.MapPost("/login", LoginAsync).ExcludeFromDescription();
         routes.MapPost("/logout", Logout).ExcludeFromDescription();

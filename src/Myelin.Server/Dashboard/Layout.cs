@@ -52,6 +52,7 @@ internal static class Layout
         ol.turns { list-style:none; padding:0; display:flex; flex-direction:column; gap:10px; }
         pre.in { background:#f1f3f5; padding:8px; border-radius:4px; }
         pre.out { background:#eef6ee; padding:8px; border-radius:4px; }
+        ol li.self { background:#fff8db; }
         """;
 
     public static string Encode(string? text) => HtmlEncoder.Default.Encode(text ?? string.Empty);
@@ -70,6 +71,7 @@ internal static class Layout
             NavLink(html, "/traces", "Traces", active == "traces");
             NavLink(html, "/alerts", "Alerts", active == "alerts");
             NavLink(html, "/annotations", "Annotations", active == "annotations");
+            NavLink(html, "/dashboard/memory", "Memory", active == "memory");
             html.Append("</nav><form method=\"post\" action=\"/logout\"><button type=\"submit\">Sign out</button></form>");
         }
 

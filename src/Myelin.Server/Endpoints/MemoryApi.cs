@@ -9,7 +9,8 @@ namespace Myelin.Server.Endpoints;
 /// <summary>
 /// Long-term memory: <c>POST /api/memory/turns</c> (remember), <c>POST /api/memory/recall</c>,
 /// <c>GET /api/memory/users/{userId}/items</c> (list), <c>GET /api/memory/items/{id}</c> (item and history),
-/// <c>GET /api/memory/quarantine</c>, <c>DELETE /api/memory/users/{userId}</c> (forget a user).
+/// <c>GET /api/memory/quarantine</c>, <c>DELETE /api/memory/users/{userId}</c> (forget a user),
+/// <c>POST /api/memory/context</c> (assemble a context in a token budget), <c>GET /api/memory/users</c>.
 /// </summary>
 /// <remarks>The tenant always comes from the API key. Reading needs a reader key, remembering a writer key, forgetting
 /// an admin key; forgetting appends an audit record (with a hash of the user id) to the tenant's log.</remarks>
@@ -43,12 +44,18 @@ public static partial class MemoryApi
             .WithSummary("Hybrid recall for one user: {userId, query, kinds, validAt, limit, ...}.");
         read.MapGet("/users/{userId}/items", ListAsync)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .WithSummary("A user's items, newest first: ?kind=, ?validAt= (as of), ?knownAt=, ?limit= (default 100, at most 1000).");
+            .WithSummary("A user's items, newest first: ?kind=, ?state=current|superseded, ?validAt= (as of), ?knownAt=, ?limit= (default 100, at most 1000).");
         read.MapGet("/items/{id}", HistoryAsync)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One item and its history.");
         read.MapGet("/quarantine", QuarantineAsync)
             .WithSummary("Extractor outputs that stayed invalid: ?userId=, ?limit= (default 100).");
+        read.MapPost("/context", ContextAsync)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Assemble a context within a token budget: system prompt, recalled memories, a summary of older turns, recent turns; with a report of what was dropped and why.");
+        read.MapGet("/users", UsersAsync)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("The tenant's users that have memories, most recently active first: ?limit= (default 1000).");
         admin.MapDelete("/users/{userId}", ForgetAsync)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("Forget a user: removes items, index entries, vectors, history and quarantined outputs; an audit record remains.");
@@ -63,7 +70,7 @@ public static partial class MemoryApi
         TypedResults.Ok(await MemoryOperations.RecallAsync(room, context.RequireMyelinPrincipal(), input, context.RequestAborted).ConfigureAwait(false));
 
     private static async Task<Ok<MemoryListOutput>> ListAsync(
-        string userId, string? kind, DateTimeOffset? validAt, DateTimeOffset? knownAt, int? limit, HttpContext context, MemoryRoom room)
+        string userId, string? kind, string? state, DateTimeOffset? validAt, DateTimeOffset? knownAt, int? limit, HttpContext context, MemoryRoom room)
     {
         Principal principal = context.RequireMyelinPrincipal();
         if (!MemoryScope.IsValidId(userId) || limit is < 1 or > 1000)
@@ -77,6 +84,7 @@ public static partial class MemoryApi
             Kinds = kind is null ? null : [MemoryOperations.ParseKind(kind)],
             ValidAt = validAt,
             KnownAt = knownAt,
+            Superseded = ParseState(state),
             Limit = limit ?? 100,
         };
         IReadOnlyList<MemoryItem> items = await room.Store.ListAsync(principal.Tenant, filter, context.RequestAborted).ConfigureAwait(false);
@@ -108,4 +116,13 @@ public static partial class MemoryApi
         string userId, HttpContext context, MemoryRoom room, IMyelinStorage storage, TimeProvider time) =>
         TypedResults.Ok(await MemoryOperations.ForgetUserAsync(room, storage, time, context.RequireMyelinPrincipal(), userId, context.RequestAborted)
             .ConfigureAwait(false));
+
+    /// <summary><c>current</c>, <c>superseded</c> or absent/<c>all</c>, as <see cref="MemoryFilter.Superseded"/>.</summary>
+    internal static bool? ParseState(string? state) => state switch
+    {
+        null or "" or "all" => null,
+        "current" => false,
+        "superseded" => true,
+        _ => throw new MyelinValidationException("invalid_memory_state", $"State '{state}' is invalid: use current, superseded or all."),
+    };
 }

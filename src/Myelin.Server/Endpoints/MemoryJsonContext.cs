@@ -13,4 +13,7 @@ namespace Myelin.Server.Endpoints;
 [JsonSerializable(typeof(MemoryHistoryOutput))]
 [JsonSerializable(typeof(QuarantineListOutput))]
 [JsonSerializable(typeof(ForgetUserOutput))]
+[JsonSerializable(typeof(ContextInput))]
+[JsonSerializable(typeof(ContextOutput))]
+[JsonSerializable(typeof(MemoryUsersOutput))]
 internal sealed partial class MemoryJsonContext : JsonSerializerContext;
