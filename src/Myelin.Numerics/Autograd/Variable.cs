@@ -82,6 +82,14 @@ public sealed class Variable
     /// <returns>The constant.</returns>
     public static Variable Constant(float[] data, params int[] shape) => Leaf(data, shape, requiresGrad: false);
 
+    /// <summary>
+    /// A leaf over the same data that receives no gradient (as <c>detach()</c> does elsewhere): operations on it
+    /// still pass gradients to their other inputs but compute none for it. Writes to either are seen by both. For a
+    /// tape-made variable the view lives only as long as the tape's buffers do.
+    /// </summary>
+    /// <returns>The detached view.</returns>
+    public Variable Detached() => new((int[])_shape.Clone(), DataArray, requiresGrad: false, isLeaf: true);
+
     /// <summary>The data array itself, for kernels.</summary>
     internal float[] DataArray => _data ?? throw new ObjectDisposedException(nameof(Variable), "The tape that produced this variable was reset.");
 

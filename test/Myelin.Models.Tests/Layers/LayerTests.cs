@@ -79,6 +79,29 @@ public sealed class LayerTests
     }
 
     [Fact]
+    public void Lora_backward_computes_no_gradient_for_the_base_weights_but_still_for_the_input()
+    {
+        var rng = new SeededRandom(9);
+        var lora = new LoraLinear(new Linear(8, 6, rng), 2, 4f, rng);
+        foreach (ref float b in lora.B.Data)
+        {
+            b = (float)rng.NextGaussian();
+        }
+
+        var x = Variable.Parameter(Input(10, 3, 8).Data.ToArray(), 3, 8);
+        using var tape = new Tape(Kernels.Default);
+        Variable loss = tape.Sum(lora.Forward(tape, x));
+        tape.Backward(loss);
+
+        Assert.False(lora.Base.Weight.HasGrad);
+        Assert.False(lora.Base.Bias!.HasGrad);
+        Assert.True(lora.A.HasGrad);
+        Assert.True(lora.B.HasGrad);
+        Assert.True(x.HasGrad);
+        Assert.Contains(x.Grad.ToArray(), g => g != 0f);
+    }
+
+    [Fact]
     public void Gru_cell_matches_pytorch_equations()
     {
         var rng = new SeededRandom(7);
