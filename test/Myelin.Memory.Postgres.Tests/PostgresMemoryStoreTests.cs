@@ -1,4 +1,5 @@
 using Myelin.Conformance;
+using Myelin.TestUtilities;
 
 namespace Myelin.Memory.Postgres;
 

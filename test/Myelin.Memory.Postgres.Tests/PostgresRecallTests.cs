@@ -1,6 +1,7 @@
 using Myelin.Core;
 using Myelin.Memory.Embeddings;
 using Myelin.Memory.Retrieval;
+using Myelin.TestUtilities;
 
 namespace Myelin.Memory.Postgres;
 

@@ -1,3 +1,5 @@
+using Myelin.TestUtilities;
+
 namespace Myelin.Storage.Postgres;
 
 /// <summary>Test classes in this collection share one <see cref="PostgresFixture"/> cluster.</summary>

@@ -1,5 +1,6 @@
 using Myelin.Conformance;
 using Myelin.Core.Storage;
+using Myelin.TestUtilities;
 
 namespace Myelin.Storage.Postgres;
 

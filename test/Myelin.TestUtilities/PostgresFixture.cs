@@ -1,9 +1,8 @@
-using Myelin.TestUtilities;
 using Npgsql;
 
-namespace Myelin.Memory.Postgres;
+namespace Myelin.TestUtilities;
 
-/// <summary>One throwaway PostgreSQL cluster for the whole test assembly; each store gets its own schema.</summary>
+/// <summary>One throwaway PostgreSQL cluster for a test collection (an xunit collection fixture); each store gets its own schema.</summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {
     private PostgresCluster? _cluster;
@@ -37,5 +36,13 @@ public sealed class PostgresFixture : IAsyncLifetime
         await using NpgsqlCommand create = _admin!.CreateCommand($"CREATE SCHEMA {schema}");
         await create.ExecuteNonQueryAsync();
         return new NpgsqlConnectionStringBuilder(Cluster.ConnectionString()) { SearchPath = schema }.ConnectionString;
+    }
+
+    /// <summary>Runs a scalar query as the superuser (tests inspect stored rows with it).</summary>
+    public async Task<object?> ScalarAsync(string connectionString, string sql)
+    {
+        await using NpgsqlDataSource source = NpgsqlDataSource.Create(connectionString);
+        await using NpgsqlCommand command = source.CreateCommand(sql);
+        return await command.ExecuteScalarAsync();
     }
 }
