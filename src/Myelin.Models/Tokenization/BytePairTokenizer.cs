@@ -33,7 +33,7 @@ public sealed class BytePairTokenizer : Tokenizer
     }
 
     /// <inheritdoc />
-    protected override void EncodeText(ReadOnlySpan<char> text, bool atStart, List<int> output)
+    protected override void EncodeText(ReadOnlySpan<char> text, List<int> output)
     {
         foreach (string word in PreTokenizer.Split(_pre, text.ToString()))
         {

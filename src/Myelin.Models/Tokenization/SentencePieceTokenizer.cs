@@ -29,10 +29,14 @@ public sealed class SentencePieceTokenizer : Tokenizer
     public static string ByteToken(byte value) => string.Create(CultureInfo.InvariantCulture, $"<0x{value:X2}>");
 
     /// <inheritdoc />
-    protected override void EncodeText(ReadOnlySpan<char> text, bool atStart, List<int> output)
+    /// <remarks>
+    /// Every run gets the space prefix, also one that follows a special token mid-text, as llama.cpp and SentencePiece
+    /// itself (each run is its own sentence) do: "a&lt;/s&gt;b" encodes as U+2581 a, &lt;/s&gt;, U+2581 b.
+    /// </remarks>
+    protected override void EncodeText(ReadOnlySpan<char> text, List<int> output)
     {
         var normalized = new StringBuilder(text.Length + 1);
-        if (atStart && Special.AddSpacePrefix)
+        if (Special.AddSpacePrefix)
         {
             normalized.Append(SpaceMarker);
         }

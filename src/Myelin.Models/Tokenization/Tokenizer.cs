@@ -7,6 +7,7 @@ namespace Myelin.Models.Tokenization;
 public abstract class Tokenizer
 {
     private readonly (string Text, int Id)[] _literalSpecials;
+    private readonly (string Text, int Id)[] _userDefined;
 
     /// <summary>Sets up the shared parts from the vocabulary.</summary>
     protected Tokenizer(TokenizerVocabulary vocabulary)
@@ -21,12 +22,13 @@ public abstract class Tokenizer
 
         Ids = ids;
 
-        // Control and user-defined tokens are matched literally when special parsing is on; longest first so that
+        // Control, unknown and user-defined tokens are matched literally (see Encode); longest first so that
         // "<|im_start|>" wins over any shorter token that is its prefix.
         _literalSpecials = [.. Enumerable.Range(0, vocabulary.Count)
-            .Where(i => vocabulary.Types[i] is TokenType.Control or TokenType.UserDefined && vocabulary.Tokens[i].Length > 0)
+            .Where(i => vocabulary.Types[i] is TokenType.Control or TokenType.UserDefined or TokenType.Unknown && vocabulary.Tokens[i].Length > 0)
             .Select(i => (vocabulary.Tokens[i], i))
             .OrderByDescending(t => t.Item1.Length)];
+        _userDefined = [.. _literalSpecials.Where(t => vocabulary.Types[t.Id] == TokenType.UserDefined)];
     }
 
     /// <summary>The vocabulary this tokenizer uses.</summary>
@@ -54,7 +56,8 @@ public abstract class Tokenizer
     /// <summary>Encodes text.</summary>
     /// <param name="text">The text.</param>
     /// <param name="addSpecial">Add BOS/EOS as the vocabulary's flags say.</param>
-    /// <param name="parseSpecial">Recognise control and user-defined token texts (such as chat markers) in the text.</param>
+    /// <param name="parseSpecial">Recognise control and unknown token texts (such as chat markers) in the text; user-defined
+    /// token texts are recognised either way.</param>
     public IReadOnlyList<int> Encode(string text, bool addSpecial = true, bool parseSpecial = false)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -64,31 +67,25 @@ public abstract class Tokenizer
             output.Add(bos);
         }
 
-        if (parseSpecial)
+        // As llama.cpp (and Hugging Face's added tokens) do: user-defined token texts are always matched, control and
+        // unknown token texts only when parsing specials; each text run between them is encoded on its own.
+        (string Text, int Id)[] specials = parseSpecial ? _literalSpecials : _userDefined;
+        int start = 0;
+        while (start < text.Length)
         {
-            int start = 0;
-            bool first = true;
-            while (start < text.Length)
+            (int at, int id, int length) = FindSpecial(specials, text, start);
+            if (at > start)
             {
-                (int at, int id, int length) = FindSpecial(text, start);
-                if (at > start)
-                {
-                    EncodeText(text.AsSpan(start, at - start), first, output);
-                }
-
-                if (id < 0)
-                {
-                    break;
-                }
-
-                output.Add(id);
-                start = at + length;
-                first = false;
+                EncodeText(text.AsSpan(start, at - start), output);
             }
-        }
-        else if (text.Length > 0)
-        {
-            EncodeText(text, atStart: true, output);
+
+            if (id < 0)
+            {
+                break;
+            }
+
+            output.Add(id);
+            start = at + length;
         }
 
         if (addSpecial && Special.AddEos && Special.Eos is { } eos)
@@ -150,19 +147,18 @@ public abstract class Tokenizer
     public bool IsText(int token) =>
         (uint)token < (uint)VocabularySize && Vocabulary.Types[token] is not (TokenType.Control or TokenType.Unknown or TokenType.Unused);
 
-    /// <summary>Encodes a run of plain text (no special tokens in it).</summary>
+    /// <summary>Encodes a run of plain text (no special tokens in it): the whole input or a run between special tokens.</summary>
     /// <param name="text">The text.</param>
-    /// <param name="atStart">Whether the run starts the input (SentencePiece adds its space prefix only there).</param>
     /// <param name="output">Receives the ids.</param>
-    protected abstract void EncodeText(ReadOnlySpan<char> text, bool atStart, List<int> output);
+    protected abstract void EncodeText(ReadOnlySpan<char> text, List<int> output);
 
     /// <summary>Appends the bytes of a normal or byte token.</summary>
     protected abstract void AppendPieceBytes(int token, bool atStart, List<byte> destination);
 
-    private (int At, int Id, int Length) FindSpecial(string text, int start)
+    private static (int At, int Id, int Length) FindSpecial((string Text, int Id)[] specials, string text, int start)
     {
         int bestAt = -1, bestId = -1, bestLength = 0;
-        foreach ((string piece, int id) in _literalSpecials)
+        foreach ((string piece, int id) in specials)
         {
             int at = text.IndexOf(piece, start, StringComparison.Ordinal);
             if (at >= 0 && (bestAt < 0 || at < bestAt || (at == bestAt && piece.Length > bestLength)))

@@ -55,6 +55,29 @@ public sealed class SentencePieceTokenizerTests
     }
 
     [Fact]
+    public void Special_token_texts_split_the_input_and_every_run_gets_the_space_prefix()
+    {
+        TokenizerVocabulary handmade = Handmade();
+        var vocabulary = new TokenizerVocabulary(
+            handmade.Model, [.. handmade.Tokens, "<tool>"], [.. handmade.Scores, 0], [.. handmade.Types, TokenType.UserDefined], null,
+            handmade.Special);
+        Tokenizer tokenizer = Tokenizer.Create(vocabulary);
+        const int Tool = 268;
+
+        // As llama.cpp does: a user-defined token text is matched with or without special parsing, and the run after it
+        // is a sentence of its own with its own space prefix (264 is "\u2581h").
+        Assert.Equal([267, 265, 263, Tool, 264], tokenizer.Encode("hello<tool>h", addSpecial: false));
+        Assert.Equal([267, 265, 263, Tool, 264], tokenizer.Encode("hello<tool>h", addSpecial: false, parseSpecial: true));
+
+        // Control (</s>) and unknown (<unk>) token texts only with special parsing.
+        Assert.Equal([264, 2, 264, 0], tokenizer.Encode("h</s>h<unk>", addSpecial: false, parseSpecial: true));
+        IReadOnlyList<int> plain = tokenizer.Encode("h</s>h<unk>", addSpecial: false);
+        Assert.DoesNotContain(2, plain);
+        Assert.DoesNotContain(0, plain);
+        Assert.Equal("h</s>h<unk>", tokenizer.Decode(plain));
+    }
+
+    [Fact]
     public void Trained_vocabulary_round_trips_arbitrary_text()
     {
         Tokenizer tokenizer = Tokenizer.Create(SyntheticVocabulary.SentencePiece(1000));
