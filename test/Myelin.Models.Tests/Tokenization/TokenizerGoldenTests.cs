@@ -65,6 +65,31 @@ public sealed class TokenizerGoldenTests
         }
     }
 
+    [Theory]
+    [InlineData("gpt2")]
+    [InlineData("llama3")]
+    [InlineData("qwen2")]
+    public void Pre_tokenizer_splits_match_the_reference_patterns_over_code_points(string name)
+    {
+        // pretokenizer.jsonl holds the splits of the Hugging Face tokenizer.json patterns by Python's `regex` module,
+        // which matches over code points: astral letters and digits (U+1D400, U+1D7CF) count as \p{L} and \p{N}.
+        var rows = Lines("pretokenizer").ToList();
+        Assert.Contains(rows, row => row.GetProperty("text").GetString()!.Any(char.IsSurrogate));
+        var failures = new List<string>();
+        foreach (JsonElement row in rows)
+        {
+            string text = row.GetProperty("text").GetString()!;
+            string[] expected = [.. row.GetProperty(name).EnumerateArray().Select(e => e.GetString()!)];
+            string[] actual = [.. PreTokenizer.Split(PreTokenizer.For(name), text)];
+            if (!actual.SequenceEqual(expected))
+            {
+                failures.Add($"{Show(text)}: reference {Show(expected)}, ours {Show(actual)}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{name}: {failures.Count} of {rows.Count} differ:\n" + string.Join('\n', failures));
+    }
+
     [Fact]
     public void Goldens_exercise_byte_fallback_and_special_parsing()
     {
@@ -86,31 +111,30 @@ public sealed class TokenizerGoldenTests
         _ => SyntheticVocabulary.BytePair(Size, ChatTemplateKind.Llama3, Seed),
     };
 
-    private static List<GoldenCase> Load(string name)
+    private static List<GoldenCase> Load(string name) =>
+    [
+        .. Lines(name).Select(row => new GoldenCase(
+            row.GetProperty("text").GetString()!,
+            row.GetProperty("special").GetBoolean(),
+            [.. row.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32())])),
+    ];
+
+    private static IEnumerable<JsonElement> Lines(string name)
     {
         using Stream stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Goldens." + name + ".jsonl")
             ?? throw new InvalidOperationException($"Golden file {name}.jsonl is not embedded.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        var cases = new List<GoldenCase>();
         while (reader.ReadLine() is { } line)
         {
-            if (line.Length == 0)
+            if (line.Length > 0)
             {
-                continue;
+                using var row = JsonDocument.Parse(line);
+                yield return row.RootElement.Clone();
             }
-
-            using var json = JsonDocument.Parse(line);
-            JsonElement root = json.RootElement;
-            cases.Add(new GoldenCase(
-                root.GetProperty("text").GetString()!,
-                root.GetProperty("special").GetBoolean(),
-                [.. root.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32())]));
         }
-
-        return cases;
     }
 
-    private static string Show(string text) => JsonSerializer.Serialize(text);
+    private static string Show<T>(T value) => JsonSerializer.Serialize(value);
 
     private sealed record GoldenCase(string Text, bool Special, int[] Ids);
 }

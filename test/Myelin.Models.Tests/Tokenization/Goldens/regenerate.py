@@ -6,12 +6,16 @@ usage: regenerate.py LLAMA_TOKENIZE MYELIN
 LLAMA_TOKENIZE is a built llama.cpp `llama-tokenize`; MYELIN is the built `myelin` CLI. The script writes the three
 synthesized GGUF files to a temporary folder with `myelin model synth`, runs every case of inputs.json through
 llama-tokenize (exact bytes on stdin, no escape processing, no BOS) and rewrites <vocabulary>.jsonl next to itself.
+It also rewrites pretokenizer.jsonl: the plain-text cases split by the pre-tokenizer patterns of the Hugging Face
+tokenizer.json files, matched over code points by the Python `regex` module (pip package `regex`).
 """
 import json
 import os
 import subprocess
 import sys
 import tempfile
+
+import regex
 
 # Must match GoldenVocabularies in TokenizerGoldenTests.cs.
 VOCABULARIES = [
@@ -23,6 +27,30 @@ VOCABULARIES = [
 SIZE = 1000
 SEED = 11
 
+# The Split pre-tokenizer patterns of GPT-2, Llama 3 and Qwen2's tokenizer.json.
+PATTERNS = {
+    "gpt2": r"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+",
+    "llama3": r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+",
+    "qwen2": r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+",
+}
+
+
+def write_pretokenizer(here, cases):
+    lines = []
+    for case in cases:
+        if case["special"] or not case["text"]:
+            continue
+        row = {"text": case["text"]}
+        for name, pattern in PATTERNS.items():
+            row[name] = regex.findall(pattern, case["text"])
+        # Keep it small: only texts the three patterns split differently, or with characters outside the BMP.
+        if row["gpt2"] == row["llama3"] == row["qwen2"] and all(ord(c) < 0x10000 for c in case["text"]):
+            continue
+        lines.append(json.dumps(row, ensure_ascii=True, separators=(",", ":")))
+    with open(os.path.join(here, "pretokenizer.jsonl"), "w", encoding="utf-8", newline="\n") as f:
+        f.write("\n".join(lines) + "\n")
+    print(f"pretokenizer: {len(lines)} cases")
+
 
 def main() -> int:
     if len(sys.argv) != 3:
@@ -32,6 +60,7 @@ def main() -> int:
     here = os.path.dirname(os.path.abspath(__file__))
     with open(os.path.join(here, "inputs.json"), encoding="utf-8") as f:
         cases = json.load(f)
+    write_pretokenizer(here, cases)
     with tempfile.TemporaryDirectory() as work:
         for name, kind, arch in VOCABULARIES:
             model = os.path.join(work, name + ".gguf")
