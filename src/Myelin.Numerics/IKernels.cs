@@ -217,4 +217,23 @@ public interface IKernels
     /// <param name="rows">Output rows.</param>
     /// <param name="y">[rows]</param>
     void MatVecQ4_0(ReadOnlySpan<BlockQ4_0> w, ReadOnlySpan<BlockQ8_0> x, int rows, Span<float> y);
+
+    /// <summary>
+    /// Matrix-matrix product <c>y[t] = W x[t]</c> for every token t, with Q8_0 weights and Q8_0 activations: the
+    /// prefill / batched-decode product, reading each weight row once for all tokens.
+    /// </summary>
+    /// <param name="w">[rows, blocks] blocks, row-major.</param>
+    /// <param name="x">[tokens, blocks] blocks, token-major; blocks = x.Length / tokens.</param>
+    /// <param name="rows">Output rows.</param>
+    /// <param name="tokens">Activation rows; x.Length must be a multiple of it.</param>
+    /// <param name="y">[tokens, rows]</param>
+    void MatMulQ8_0(ReadOnlySpan<BlockQ8_0> w, ReadOnlySpan<BlockQ8_0> x, int rows, int tokens, Span<float> y);
+
+    /// <summary>Matrix-matrix product <c>y[t] = W x[t]</c> for every token t, with Q4_0 weights and Q8_0 activations.</summary>
+    /// <param name="w">[rows, blocks] blocks, row-major.</param>
+    /// <param name="x">[tokens, blocks] blocks, token-major; blocks = x.Length / tokens.</param>
+    /// <param name="rows">Output rows.</param>
+    /// <param name="tokens">Activation rows; x.Length must be a multiple of it.</param>
+    /// <param name="y">[tokens, rows]</param>
+    void MatMulQ4_0(ReadOnlySpan<BlockQ4_0> w, ReadOnlySpan<BlockQ8_0> x, int rows, int tokens, Span<float> y);
 }

@@ -3,7 +3,7 @@ using Myelin.Numerics.Quantization;
 
 namespace Myelin.Numerics;
 
-/// <content>Reference quantised dot products and mat-vecs, as ggml's scalar vec_dot code computes them.</content>
+/// <content>Reference quantised dot products, mat-vecs and mat-mats (one mat-vec per token), as ggml's scalar vec_dot code computes them.</content>
 public sealed partial class ReferenceKernels
 {
     /// <inheritdoc />
@@ -63,6 +63,26 @@ public sealed partial class ReferenceKernels
         for (int r = 0; r < rows; r++)
         {
             y[r] = DotQ4_0(w.Slice(r * x.Length, x.Length), x);
+        }
+    }
+
+    /// <inheritdoc />
+    public void MatMulQ8_0(ReadOnlySpan<BlockQ8_0> w, ReadOnlySpan<BlockQ8_0> x, int rows, int tokens, Span<float> y)
+    {
+        int blocks = KernelChecks.MatMul(w.Length, x.Length, rows, tokens, y.Length);
+        for (int t = 0; t < tokens; t++)
+        {
+            MatVecQ8_0(w[..(rows * blocks)], x.Slice(t * blocks, blocks), rows, y.Slice(t * rows, rows));
+        }
+    }
+
+    /// <inheritdoc />
+    public void MatMulQ4_0(ReadOnlySpan<BlockQ4_0> w, ReadOnlySpan<BlockQ8_0> x, int rows, int tokens, Span<float> y)
+    {
+        int blocks = KernelChecks.MatMul(w.Length, x.Length, rows, tokens, y.Length);
+        for (int t = 0; t < tokens; t++)
+        {
+            MatVecQ4_0(w[..(rows * blocks)], x.Slice(t * blocks, blocks), rows, y.Slice(t * rows, rows));
         }
     }
 }

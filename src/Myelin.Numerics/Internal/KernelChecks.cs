@@ -51,6 +51,27 @@ internal static class KernelChecks
         ThrowHelper.CheckLength(outputLength, qSize, "output");
     }
 
+    /// <summary>Validates a quantised matrix-matrix product and returns the blocks per row.</summary>
+    public static int MatMul(int wLength, int xLength, int rows, int tokens, int yLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(tokens);
+        if (tokens == 0)
+        {
+            return 0;
+        }
+
+        if (xLength % tokens != 0)
+        {
+            ThrowHelper.ThrowArgument("x must hold the same number of blocks for every token.", "x");
+        }
+
+        int blocks = xLength / tokens;
+        ThrowHelper.CheckLength(wLength, (long)rows * blocks, "w");
+        ThrowHelper.CheckLength(yLength, (long)rows * tokens, "y");
+        return blocks;
+    }
+
     public static void MatVec(int wLength, int xLength, int rows, int yLength)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);

@@ -1,0 +1,16 @@
+using System.Runtime.Intrinsics;
+
+namespace Myelin.Numerics.Internal;
+
+/// <summary>A quantised weight block format as <see cref="QuantMatMul"/> reads it; a struct parameter so the JIT specialises the kernel.</summary>
+internal unsafe interface IWeightBlocks
+{
+    /// <summary>Bytes per block: a 2-byte fp16 scale, then the quants.</summary>
+    static abstract int Stride { get; }
+
+    /// <summary>
+    /// The block's 32 quants as the unsigned operand of <c>vpdpbusd</c>, in element order, from the quant bytes at
+    /// <paramref name="quants"/> (block + 2); the prepared bias removes the offset (see <see cref="QuantMatMul"/>).
+    /// </summary>
+    static abstract Vector256<byte> Unpack(byte* quants);
+}
