@@ -47,6 +47,11 @@ if (args.Length > 0 && args[0] == "prefix-miss")
     return await Myelin.Benchmarks.Inference.PrefixMissSideBySide.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "qgemm")
+{
+    return Myelin.Benchmarks.Numerics.QuantizedMatMulSideBySide.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "decode")
 {
     return Myelin.Benchmarks.Inference.DecodeSideBySide.Run(args[1..]);

@@ -16,8 +16,6 @@ internal sealed class InferenceContext : IDisposable
 
     public WorkerPool Pool { get; }
 
-    public QuantizedMatMulWork QuantWork { get; } = new();
-
     public HalfMatMulWork HalfWork { get; } = new();
 
     public void Dispose() => Pool.Dispose();

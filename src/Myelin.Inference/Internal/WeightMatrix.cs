@@ -12,10 +12,6 @@ namespace Myelin.Inference.Internal;
 /// </summary>
 internal sealed unsafe class WeightMatrix
 {
-    // Below this many tokens the numerics' threaded mat-vec is used once per token; above it each weight row is
-    // read once for all tokens.
-    private const int MatMulMinTokens = 4;
-
     private readonly byte* _data;
 
     public WeightMatrix(string name, byte* data, GgmlType type, int rows, int cols)
@@ -86,32 +82,34 @@ internal sealed unsafe class WeightMatrix
             Q8_0.Quantize(x.Slice(t * Cols, Cols), xq.Slice(t * blocks, blocks));
         }
 
+        // One token is a mat-vec; two or more go through the register-tiled mat-mat, which reads each weight row once
+        // for all tokens (see the numerics' QuantMatMul).
         IKernels k = ctx.Kernels;
-        if (tokens < MatMulMinTokens)
+        ReadOnlySpan<BlockQ8_0> xs = xq[..(tokens * blocks)];
+        Span<float> ys = y[..(tokens * Rows)];
+        if (Type == GgmlType.Q8_0)
         {
-            for (int t = 0; t < tokens; t++)
+            var w = new ReadOnlySpan<BlockQ8_0>(_data, checked(Rows * blocks));
+            if (tokens == 1)
             {
-                ReadOnlySpan<BlockQ8_0> xt = xq.Slice(t * blocks, blocks);
-                Span<float> yt = y.Slice(t * Rows, Rows);
-                if (Type == GgmlType.Q8_0)
-                {
-                    k.MatVecQ8_0(new ReadOnlySpan<BlockQ8_0>(_data, checked(Rows * blocks)), xt, Rows, yt);
-                }
-                else
-                {
-                    k.MatVecQ4_0(new ReadOnlySpan<BlockQ4_0>(_data, checked(Rows * blocks)), xt, Rows, yt);
-                }
+                k.MatVecQ8_0(w, xs, Rows, ys);
             }
-
-            return;
+            else
+            {
+                k.MatMulQ8_0(w, xs, Rows, tokens, ys);
+            }
         }
-
-        fixed (BlockQ8_0* pxq = xq)
-        fixed (float* py = y)
+        else
         {
-            QuantizedMatMulWork work = ctx.QuantWork;
-            work.Set(k, _data, Type, Rows, Cols, pxq, tokens, py);
-            ctx.Pool.Run(work, work.Chunks);
+            var w = new ReadOnlySpan<BlockQ4_0>(_data, checked(Rows * blocks));
+            if (tokens == 1)
+            {
+                k.MatVecQ4_0(w, xs, Rows, ys);
+            }
+            else
+            {
+                k.MatMulQ4_0(w, xs, Rows, tokens, ys);
+            }
         }
     }
 }

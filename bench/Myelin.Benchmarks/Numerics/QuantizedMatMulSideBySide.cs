@@ -1,0 +1,94 @@
+using System.Globalization;
+using Myelin.Numerics;
+using Myelin.Numerics.Quantization;
+
+namespace Myelin.Benchmarks.Numerics;
+
+/// <summary>
+/// <c>qgemm [rounds] [tokens]</c>: the prefill product of the 1.1B Llama shape (rows x cols of its attention,
+/// FFN and down projections, Q8_0 and Q4_0) as one register-tiled <see cref="IKernels.MatMulQ8_0"/> call (A) against
+/// one <see cref="IKernels.MatVecQ8_0"/> per token (B), interleaved A B A B; prints the median of the per-round
+/// time ratios B / A and the integer throughput of A (two ops per int8 multiply-add).
+/// </summary>
+public static class QuantizedMatMulSideBySide
+{
+    private static readonly (int Rows, int Cols)[] s_shapes = [(2048, 2048), (5632, 2048), (2048, 5632)];
+
+    public static int Run(string[] args)
+    {
+        int rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
+        int tokens = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 128;
+        IKernels k = Kernels.Default;
+        Console.WriteLine($"# Quantised mat-mat vs per-token mat-vec ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC), kernels {k.Name}, " +
+            $"{Kernels.MaxThreads} threads, {tokens} tokens, load average {File.ReadAllText("/proc/loadavg")[..14]}");
+        Console.WriteLine();
+        Console.WriteLine("| type | rows x cols | mat-mat ms | per-token mat-vec ms | median ratio | mat-mat GOP/s |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- |");
+        foreach ((int rows, int cols) in s_shapes)
+        {
+            int blocks = cols / 32;
+            var rng = new SeededRandom((ulong)rows + (ulong)cols);
+            float[] w = new float[rows * cols];
+            float[] x = new float[tokens * cols];
+            for (int i = 0; i < w.Length; i++)
+            {
+                w[i] = rng.NextSingle() - 0.5f;
+            }
+
+            for (int i = 0; i < x.Length; i++)
+            {
+                x[i] = rng.NextSingle() - 0.5f;
+            }
+
+            var w8 = new BlockQ8_0[rows * blocks];
+            var w4 = new BlockQ4_0[rows * blocks];
+            var xq = new BlockQ8_0[tokens * blocks];
+            Q8_0.Quantize(w, w8);
+            Q4_0.Quantize(w, w4);
+            Q8_0.Quantize(x, xq);
+            float[] y = new float[tokens * rows];
+            Compare("Q8_0", rows, cols, tokens, rounds,
+                () => k.MatMulQ8_0(w8, xq, rows, tokens, y),
+                () =>
+                {
+                    for (int t = 0; t < tokens; t++)
+                    {
+                        k.MatVecQ8_0(w8, xq.AsSpan(t * blocks, blocks), rows, y.AsSpan(t * rows, rows));
+                    }
+                });
+            Compare("Q4_0", rows, cols, tokens, rounds,
+                () => k.MatMulQ4_0(w4, xq, rows, tokens, y),
+                () =>
+                {
+                    for (int t = 0; t < tokens; t++)
+                    {
+                        k.MatVecQ4_0(w4, xq.AsSpan(t * blocks, blocks), rows, y.AsSpan(t * rows, rows));
+                    }
+                });
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"Load average at end: {File.ReadAllText("/proc/loadavg")[..14]}");
+        return 0;
+    }
+
+    private static void Compare(string type, int rows, int cols, int tokens, int rounds, Action matMul, Action matVecs)
+    {
+        var a = new List<double>();
+        var b = new List<double>();
+        var ratios = new List<double>();
+        for (int round = 0; round < rounds; round++)
+        {
+            double ta = SideBySide.Measure(matMul);
+            double tb = SideBySide.Measure(matVecs);
+            a.Add(ta);
+            b.Add(tb);
+            ratios.Add(tb / ta);
+        }
+
+        double ops = 2.0 * rows * cols * tokens;
+        double ma = SideBySide.Median(a);
+        Console.WriteLine(FormattableString.Invariant(
+            $"| {type} | {rows} x {cols} | {ma * 1e3:F2} | {SideBySide.Median(b) * 1e3:F2} | {SideBySide.Median(ratios):F2}x | {ops / ma / 1e9:F0} |"));
+    }
+}
