@@ -27,10 +27,10 @@ public sealed class TokenizerGoldenTests
         var failures = new List<string>();
         foreach (GoldenCase golden in cases)
         {
-            IReadOnlyList<int> ids = tokenizer.Encode(golden.Text, addSpecial: false, parseSpecial: golden.Special);
+            IReadOnlyList<int> ids = tokenizer.Encode(golden.Text, addSpecial: golden.Bos, parseSpecial: golden.Special);
             if (!ids.SequenceEqual(golden.Ids))
             {
-                failures.Add($"{Show(golden.Text)} special={golden.Special}: llama.cpp [{string.Join(',', golden.Ids)}], ours [{string.Join(',', ids)}]");
+                failures.Add($"{Show(golden.Text)} special={golden.Special} bos={golden.Bos}: llama.cpp [{string.Join(',', golden.Ids)}], ours [{string.Join(',', ids)}]");
             }
         }
 
@@ -48,7 +48,8 @@ public sealed class TokenizerGoldenTests
             // prefix), so it is decoded on its own; special tokens render as their text.
             var decoded = new StringBuilder();
             var run = new List<int>();
-            foreach (int id in golden.Ids)
+            bool bos = golden.Bos && golden.Ids.Length > 0 && golden.Ids[0] == tokenizer.Special.Bos;
+            foreach (int id in golden.Ids.Skip(bos ? 1 : 0))
             {
                 if (tokenizer.IsText(id))
                 {
@@ -102,6 +103,10 @@ public sealed class TokenizerGoldenTests
         List<GoldenCase> chat = [.. Load("qwen2-bpe").Where(c => c.Text.StartsWith("<|im_start|>user", StringComparison.Ordinal))];
         Assert.Contains(chat.Single(c => c.Special).Ids, id => qwen.Vocabulary.Tokens[id] == "<|im_start|>");
         Assert.DoesNotContain(chat.Single(c => !c.Special).Ids, id => !qwen.IsText(id));
+
+        // BOS comes from the vocabulary's add_bos flag: Llama 3 and SentencePiece add it, Qwen2 does not.
+        Assert.Equal([spm.Special.Bos!.Value], Load("llama-spm").Single(c => c.Bos && c.Text.Length == 0).Ids);
+        Assert.Empty(Load("qwen2-bpe").Single(c => c.Bos && c.Text.Length == 0).Ids);
     }
 
     private static TokenizerVocabulary Vocabulary(string name) => name switch
@@ -116,6 +121,7 @@ public sealed class TokenizerGoldenTests
         .. Lines(name).Select(row => new GoldenCase(
             row.GetProperty("text").GetString()!,
             row.GetProperty("special").GetBoolean(),
+            row.TryGetProperty("bos", out JsonElement bos) && bos.GetBoolean(),
             [.. row.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32())])),
     ];
 
@@ -136,5 +142,10 @@ public sealed class TokenizerGoldenTests
 
     private static string Show<T>(T value) => JsonSerializer.Serialize(value);
 
-    private sealed record GoldenCase(string Text, bool Special, int[] Ids);
+    /// <summary>One golden line.</summary>
+    /// <param name="Text">The input.</param>
+    /// <param name="Special">Special-token texts were parsed (llama-tokenize without --no-parse-special).</param>
+    /// <param name="Bos">Encoded with the vocabulary's BOS rule (llama-tokenize without --no-bos).</param>
+    /// <param name="Ids">llama.cpp's ids.</param>
+    private sealed record GoldenCase(string Text, bool Special, bool Bos, int[] Ids);
 }

@@ -5,7 +5,7 @@ usage: regenerate.py LLAMA_TOKENIZE MYELIN
 
 LLAMA_TOKENIZE is a built llama.cpp `llama-tokenize`; MYELIN is the built `myelin` CLI. The script writes the three
 synthesized GGUF files to a temporary folder with `myelin model synth`, runs every case of inputs.json through
-llama-tokenize (exact bytes on stdin, no escape processing, no BOS) and rewrites <vocabulary>.jsonl next to itself.
+llama-tokenize (exact bytes on stdin, no escape processing, BOS only where a case says "bos": true) and rewrites <vocabulary>.jsonl next to itself.
 It also rewrites pretokenizer.jsonl: the plain-text cases split by the pre-tokenizer patterns of the Hugging Face
 tokenizer.json files, matched over code points by the Python `regex` module (pip package `regex`).
 """
@@ -38,7 +38,7 @@ PATTERNS = {
 def write_pretokenizer(here, cases):
     lines = []
     for case in cases:
-        if case["special"] or not case["text"]:
+        if case["special"] or case.get("bos", False) or "not_pretokenizer" in case or not case["text"]:
             continue
         row = {"text": case["text"]}
         for name, pattern in PATTERNS.items():
@@ -70,13 +70,17 @@ def main() -> int:
                            check=True, stdout=subprocess.DEVNULL)
             lines = []
             for case in cases:
-                args = [tokenize, "-m", model, "--stdin", "--ids", "--no-bos", "--no-escape", "--log-disable"]
+                args = [tokenize, "-m", model, "--stdin", "--ids", "--no-escape", "--log-disable"]
                 if not case["special"]:
                     args.append("--no-parse-special")
+                if not case.get("bos", False):
+                    args.append("--no-bos")
                 result = subprocess.run(args, input=case["text"].encode("utf-8"), capture_output=True, check=True)
                 ids = json.loads(result.stdout.decode("utf-8").strip().splitlines()[-1])
-                lines.append(json.dumps({"text": case["text"], "special": case["special"], "ids": ids},
-                                        ensure_ascii=True, separators=(",", ":")))
+                row = {"text": case["text"], "special": case["special"], "ids": ids}
+                if case.get("bos", False):
+                    row["bos"] = True
+                lines.append(json.dumps(row, ensure_ascii=True, separators=(",", ":")))
             with open(os.path.join(here, name + ".jsonl"), "w", encoding="utf-8", newline="\n") as f:
                 f.write("\n".join(lines) + "\n")
             print(f"{name}: {len(lines)} cases")
