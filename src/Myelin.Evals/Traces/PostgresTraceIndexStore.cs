@@ -11,7 +11,7 @@ namespace Myelin.Evals.Traces;
 /// <remarks>
 /// Thread-safe; pools connections through one <see cref="NpgsqlDataSource"/>. Several servers may share the database:
 /// <see cref="MigrateAsync"/> runs under an advisory lock, and a span applied twice at once is counted once because the
-/// per-span insert conflicts on its key (the second waits for the first to commit, then does nothing).
+/// insert of the span keys conflicts on each key (the second waits for the first to commit, then does nothing).
 /// </remarks>
 public sealed partial class PostgresTraceIndexStore : ITraceIndexStore
 {
@@ -48,16 +48,24 @@ public sealed partial class PostgresTraceIndexStore : ITraceIndexStore
         CREATE INDEX IF NOT EXISTS trace_results_by_name ON evals.trace_results (tenant, name, evaluated_us);
         """;
 
-    private const string UpsertTrace = """
+    private const string InsertSpans = """
+        INSERT INTO evals.trace_spans (tenant, trace_id, span_id)
+        SELECT $1, u.trace_id, u.span_id FROM unnest($2::text[], $3::text[]) AS u(trace_id, span_id)
+        ON CONFLICT DO NOTHING
+        RETURNING trace_id, span_id
+        """;
+
+    private const string UpsertTraces = """
         INSERT INTO evals.traces AS t (tenant, trace_id, start_us, end_us, root_name, root_known, span_count, error_count,
                                        session_id, user_id, service_name, input_tokens, output_tokens, cost_usd)
-        VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $10, $11, $12, $13)
+        SELECT $1, u.* FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::boolean[], $7::bigint[], $8::bigint[],
+                                   $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::double precision[]) AS u
         ON CONFLICT (tenant, trace_id) DO UPDATE SET
             start_us = LEAST(t.start_us, excluded.start_us),
             end_us = GREATEST(t.end_us, excluded.end_us),
             root_name = CASE WHEN excluded.root_known OR (NOT t.root_known AND excluded.start_us < t.start_us) THEN excluded.root_name ELSE t.root_name END,
             root_known = t.root_known OR excluded.root_known,
-            span_count = t.span_count + 1,
+            span_count = t.span_count + excluded.span_count,
             error_count = t.error_count + excluded.error_count,
             session_id = COALESCE(t.session_id, excluded.session_id),
             user_id = COALESCE(t.user_id, excluded.user_id),
@@ -65,6 +73,12 @@ public sealed partial class PostgresTraceIndexStore : ITraceIndexStore
             input_tokens = t.input_tokens + excluded.input_tokens,
             output_tokens = t.output_tokens + excluded.output_tokens,
             cost_usd = t.cost_usd + excluded.cost_usd
+        """;
+
+    private const string InsertModels = """
+        INSERT INTO evals.trace_models (tenant, model, trace_id)
+        SELECT $1, u.model, u.trace_id FROM unnest($2::text[], $3::text[]) AS u(model, trace_id)
+        ON CONFLICT DO NOTHING
         """;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -127,40 +141,32 @@ public sealed partial class PostgresTraceIndexStore : ITraceIndexStore
         await using var connectionScope = connection.ConfigureAwait(false);
         NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var transactionScope = transaction.ConfigureAwait(false);
-        using var insertSpan = new NpgsqlCommand(
-            "INSERT INTO evals.trace_spans (tenant, trace_id, span_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", connection, transaction);
-        insertSpan.Parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = tenantId });
-        NpgsqlParameter<string> spanTrace = new() { NpgsqlDbType = NpgsqlDbType.Text };
-        NpgsqlParameter<string> spanId = new() { NpgsqlDbType = NpgsqlDbType.Text };
-        insertSpan.Parameters.Add(spanTrace);
-        insertSpan.Parameters.Add(spanId);
-        await insertSpan.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        foreach (TraceIndexEntry span in spans)
+        List<TraceIndexEntry> added = await InsertNewSpansAsync(connection, transaction, tenantId, spans, cancellationToken).ConfigureAwait(false);
+        if (added.Count > 0)
         {
-            spanTrace.TypedValue = span.TraceId;
-            spanId.TypedValue = span.SpanId;
-            if (await insertSpan.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
-            {
-                continue;
-            }
-
+            // Ordered by trace so concurrent applies lock summary rows in one order and cannot deadlock on each other.
+            TraceRollup[] traces = [.. TraceRollup.Group(added).OrderBy(r => r.TraceId, StringComparer.Ordinal)];
             using var batch = new NpgsqlBatch(connection, transaction);
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(UpsertTrace)
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(UpsertTraces)
             {
                 Parameters =
                 {
-                    new() { Value = tenantId }, new() { Value = span.TraceId }, new() { Value = EvalsDatabase.Micros(span.StartTime) },
-                    new() { Value = EvalsDatabase.Micros(span.EndTime) }, new() { Value = span.Name }, new() { Value = span.IsRoot },
-                    new() { Value = span.IsError ? 1L : 0L }, Nullable(span.SessionId), Nullable(span.UserId), Nullable(span.ServiceName),
-                    new() { Value = span.InputTokens }, new() { Value = span.OutputTokens }, new() { Value = span.CostUsd },
+                    Text(tenantId), TextArray([.. traces.Select(r => r.TraceId)]), BigintArray([.. traces.Select(r => r.StartMicros)]),
+                    BigintArray([.. traces.Select(r => r.EndMicros)]), TextArray([.. traces.Select(r => r.RootName)]),
+                    new NpgsqlParameter<bool[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean, TypedValue = [.. traces.Select(r => r.RootKnown)] },
+                    BigintArray([.. traces.Select(r => r.SpanCount)]), BigintArray([.. traces.Select(r => r.ErrorCount)]),
+                    TextArray([.. traces.Select(r => r.SessionId)]), TextArray([.. traces.Select(r => r.UserId)]),
+                    TextArray([.. traces.Select(r => r.ServiceName)]), BigintArray([.. traces.Select(r => r.InputTokens)]),
+                    BigintArray([.. traces.Select(r => r.OutputTokens)]),
+                    new NpgsqlParameter<double[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Double, TypedValue = [.. traces.Select(r => r.CostUsd)] },
                 },
             });
-            foreach (string model in span.Models)
+            (string Model, string TraceId)[] models = [.. traces.SelectMany(r => r.Models.Select(m => (m, r.TraceId)))];
+            if (models.Length > 0)
             {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(
-                    "INSERT INTO evals.trace_models (tenant, model, trace_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(InsertModels)
                 {
-                    Parameters = { new() { Value = tenantId }, new() { Value = model }, new() { Value = span.TraceId } },
+                    Parameters = { Text(tenantId), TextArray([.. models.Select(m => m.Model)]), TextArray([.. models.Select(m => m.TraceId)]) },
                 });
             }
 
@@ -168,6 +174,39 @@ public sealed partial class PostgresTraceIndexStore : ITraceIndexStore
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Inserts the span keys in one statement and returns the spans it added, in input order (a key repeated in the batch counts once).</summary>
+    private static async Task<List<TraceIndexEntry>> InsertNewSpansAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string tenantId, IReadOnlyList<TraceIndexEntry> spans,
+        CancellationToken cancellationToken)
+    {
+        // Sorted keys: concurrent applies of overlapping spans take the key locks in one order.
+        TraceIndexEntry[] sorted = [.. spans.OrderBy(s => s.TraceId, StringComparer.Ordinal).ThenBy(s => s.SpanId, StringComparer.Ordinal)];
+        using var insert = new NpgsqlCommand(InsertSpans, connection, transaction)
+        {
+            Parameters = { Text(tenantId), TextArray([.. sorted.Select(s => s.TraceId)]), TextArray([.. sorted.Select(s => s.SpanId)]) },
+        };
+        var inserted = new HashSet<(string TraceId, string SpanId)>();
+        NpgsqlDataReader reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                inserted.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        var added = new List<TraceIndexEntry>(inserted.Count);
+        foreach (TraceIndexEntry span in spans)
+        {
+            if (inserted.Remove((span.TraceId, span.SpanId)))
+            {
+                added.Add(span);
+            }
+        }
+
+        return added;
     }
 
     /// <inheritdoc />
@@ -254,7 +293,11 @@ public sealed partial class PostgresTraceIndexStore : ITraceIndexStore
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
-    private static NpgsqlParameter Nullable(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+    private static NpgsqlParameter<string> Text(string value) => new() { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = value };
+
+    private static NpgsqlParameter<string?[]> TextArray(string?[] values) => new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = values };
+
+    private static NpgsqlParameter<long[]> BigintArray(long[] values) => new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, TypedValue = values };
 
     private static void AddFilter(NpgsqlCommand command, StringBuilder sql, string clause, string name, object? value)
     {

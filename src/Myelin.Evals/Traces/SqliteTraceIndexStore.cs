@@ -50,13 +50,13 @@ public sealed partial class SqliteTraceIndexStore : ITraceIndexStore
     private const string UpsertTrace = """
         INSERT INTO traces (tenant, trace_id, start_us, end_us, root_name, root_known, span_count, error_count,
                             session_id, user_id, service_name, input_tokens, output_tokens, cost_usd)
-        VALUES (@tenant, @trace, @start, @end, @name, @root, 1, @error, @session, @user, @service, @in, @out, @cost)
+        VALUES (@tenant, @trace, @start, @end, @name, @root, @count, @error, @session, @user, @service, @in, @out, @cost)
         ON CONFLICT (tenant, trace_id) DO UPDATE SET
             start_us = MIN(start_us, excluded.start_us),
             end_us = MAX(end_us, excluded.end_us),
             root_name = CASE WHEN excluded.root_known = 1 OR root_known = 0 AND excluded.start_us < start_us THEN excluded.root_name ELSE root_name END,
             root_known = MAX(root_known, excluded.root_known),
-            span_count = span_count + 1,
+            span_count = span_count + excluded.span_count,
             error_count = error_count + excluded.error_count,
             session_id = COALESCE(session_id, excluded.session_id),
             user_id = COALESCE(user_id, excluded.user_id),
@@ -189,55 +189,77 @@ public sealed partial class SqliteTraceIndexStore : ITraceIndexStore
 
     private static int Apply(SqliteConnection connection, SqliteTransaction transaction, string tenantId, IReadOnlyList<TraceIndexEntry> spans)
     {
-        using SqliteCommand insertSpan = connection.CreateCommand();
-        insertSpan.Transaction = transaction;
-        insertSpan.CommandText = "INSERT OR IGNORE INTO trace_spans (tenant, trace_id, span_id) VALUES (@tenant, @trace, @span)";
-        SqliteParameter spanTenant = insertSpan.Parameters.Add("@tenant", SqliteType.Text);
+        // The span key is what makes a replay count once: only spans this insert adds reach the traces' rollups.
+        using SqliteCommand insertSpan = Prepare(
+            connection, transaction, "INSERT OR IGNORE INTO trace_spans (tenant, trace_id, span_id) VALUES (@tenant, @trace, @span)");
+        insertSpan.Parameters.AddWithValue("@tenant", tenantId);
         SqliteParameter spanTrace = insertSpan.Parameters.Add("@trace", SqliteType.Text);
         SqliteParameter spanId = insertSpan.Parameters.Add("@span", SqliteType.Text);
-        using SqliteCommand upsert = connection.CreateCommand();
-        upsert.Transaction = transaction;
-        upsert.CommandText = UpsertTrace;
-        using SqliteCommand model = connection.CreateCommand();
-        model.Transaction = transaction;
-        model.CommandText = "INSERT OR IGNORE INTO trace_models (tenant, model, trace_id) VALUES (@tenant, @model, @trace)";
-
+        var added = new List<TraceIndexEntry>(spans.Count);
         foreach (TraceIndexEntry span in spans)
         {
-            spanTenant.Value = tenantId;
             spanTrace.Value = span.TraceId;
             spanId.Value = span.SpanId;
-            if (insertSpan.ExecuteNonQuery() == 0)
+            if (insertSpan.ExecuteNonQuery() != 0)
             {
-                continue;
-            }
-
-            upsert.Parameters.Clear();
-            upsert.Parameters.AddWithValue("@tenant", tenantId);
-            upsert.Parameters.AddWithValue("@trace", span.TraceId);
-            upsert.Parameters.AddWithValue("@start", EvalsDatabase.Micros(span.StartTime));
-            upsert.Parameters.AddWithValue("@end", EvalsDatabase.Micros(span.EndTime));
-            upsert.Parameters.AddWithValue("@name", span.Name);
-            upsert.Parameters.AddWithValue("@root", span.IsRoot ? 1 : 0);
-            upsert.Parameters.AddWithValue("@error", span.IsError ? 1 : 0);
-            upsert.Parameters.AddWithValue("@session", (object?)span.SessionId ?? DBNull.Value);
-            upsert.Parameters.AddWithValue("@user", (object?)span.UserId ?? DBNull.Value);
-            upsert.Parameters.AddWithValue("@service", (object?)span.ServiceName ?? DBNull.Value);
-            upsert.Parameters.AddWithValue("@in", span.InputTokens);
-            upsert.Parameters.AddWithValue("@out", span.OutputTokens);
-            upsert.Parameters.AddWithValue("@cost", span.CostUsd);
-            upsert.ExecuteNonQuery();
-            foreach (string name in span.Models)
-            {
-                model.Parameters.Clear();
-                model.Parameters.AddWithValue("@tenant", tenantId);
-                model.Parameters.AddWithValue("@model", name);
-                model.Parameters.AddWithValue("@trace", span.TraceId);
-                model.ExecuteNonQuery();
+                added.Add(span);
             }
         }
 
-        return spans.Count;
+        List<TraceRollup> traces = TraceRollup.Group(added);
+        using SqliteCommand upsert = Prepare(connection, transaction, UpsertTrace);
+        upsert.Parameters.AddWithValue("@tenant", tenantId);
+        SqliteParameter trace = upsert.Parameters.Add("@trace", SqliteType.Text);
+        SqliteParameter start = upsert.Parameters.Add("@start", SqliteType.Integer);
+        SqliteParameter end = upsert.Parameters.Add("@end", SqliteType.Integer);
+        SqliteParameter name = upsert.Parameters.Add("@name", SqliteType.Text);
+        SqliteParameter root = upsert.Parameters.Add("@root", SqliteType.Integer);
+        SqliteParameter count = upsert.Parameters.Add("@count", SqliteType.Integer);
+        SqliteParameter errors = upsert.Parameters.Add("@error", SqliteType.Integer);
+        SqliteParameter session = upsert.Parameters.Add("@session", SqliteType.Text);
+        SqliteParameter user = upsert.Parameters.Add("@user", SqliteType.Text);
+        SqliteParameter service = upsert.Parameters.Add("@service", SqliteType.Text);
+        SqliteParameter input = upsert.Parameters.Add("@in", SqliteType.Integer);
+        SqliteParameter output = upsert.Parameters.Add("@out", SqliteType.Integer);
+        SqliteParameter cost = upsert.Parameters.Add("@cost", SqliteType.Real);
+        using SqliteCommand insertModel = Prepare(
+            connection, transaction, "INSERT OR IGNORE INTO trace_models (tenant, model, trace_id) VALUES (@tenant, @model, @trace)");
+        insertModel.Parameters.AddWithValue("@tenant", tenantId);
+        SqliteParameter model = insertModel.Parameters.Add("@model", SqliteType.Text);
+        SqliteParameter modelTrace = insertModel.Parameters.Add("@trace", SqliteType.Text);
+        foreach (TraceRollup rollup in traces)
+        {
+            trace.Value = rollup.TraceId;
+            start.Value = rollup.StartMicros;
+            end.Value = rollup.EndMicros;
+            name.Value = rollup.RootName;
+            root.Value = rollup.RootKnown ? 1 : 0;
+            count.Value = rollup.SpanCount;
+            errors.Value = rollup.ErrorCount;
+            session.Value = (object?)rollup.SessionId ?? DBNull.Value;
+            user.Value = (object?)rollup.UserId ?? DBNull.Value;
+            service.Value = (object?)rollup.ServiceName ?? DBNull.Value;
+            input.Value = rollup.InputTokens;
+            output.Value = rollup.OutputTokens;
+            cost.Value = rollup.CostUsd;
+            upsert.ExecuteNonQuery();
+            modelTrace.Value = rollup.TraceId;
+            foreach (string m in rollup.Models)
+            {
+                model.Value = m;
+                insertModel.ExecuteNonQuery();
+            }
+        }
+
+        return added.Count;
+    }
+
+    private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
     }
 
     private static void AddFilter(SqliteCommand command, StringBuilder sql, string clause, string name, object? value)

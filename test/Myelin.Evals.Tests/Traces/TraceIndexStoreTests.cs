@@ -1,3 +1,4 @@
+using System.Globalization;
 using Myelin.Core;
 
 namespace Myelin.Evals.Traces;
@@ -8,6 +9,7 @@ public abstract class TraceIndexStoreTests : IAsyncLifetime
     private static readonly DateTimeOffset s_t0 = new(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly TenantId s_tenant = new("idx-main");
     private static readonly TenantId s_other = new("idx-other");
+    private static readonly TenantId s_oneByOne = new("idx-one-by-one");
 
     private ITraceIndexStore _store = null!;
 
@@ -49,6 +51,40 @@ public abstract class TraceIndexStoreTests : IAsyncLifetime
         Assert.Equal(0.75, trace.CostUsd, 12);
         Assert.Equal(("sess-1", "ann", "svc"), (trace.SessionId, trace.UserId, trace.ServiceName));
         Assert.Empty((await _store.ListAsync(s_other, new TraceQuery())).Traces);
+    }
+
+    [Fact]
+    public async Task A_batch_gives_the_summaries_its_spans_give_one_at_a_time()
+    {
+        // The store sums a batch per trace before writing; these cases are where that could drift from span-by-span:
+        // a root after its children, two roots, a tie on the earliest start, a key repeated in the batch, nulls then values.
+        TraceIndexEntry[] spans =
+        [
+            Span("b1", "c1", root: false, "child late", 5, 6, models: ["m2"], input: 1, cost: 0.25),
+            Span("b1", "c0", root: false, "child tie first", 2, 9, user: "u1"),
+            Span("b1", "c2", root: false, "child tie second", 2, 3, session: "s1", models: ["m1", "m2"]),
+            Span("b1", "c1", root: false, "repeated key", 0, 1, input: 100),
+            Span("b2", "r1", root: true, "first root", 10, 11, error: true),
+            Span("b2", "c3", root: false, "early child", 1, 2, error: true, output: 4, service: "svc"),
+            Span("b2", "r2", root: true, "second root", 12, 13, service: "other"),
+            Span("b3", "c4", root: false, "only child", 3, 4, cost: 0.5),
+        ];
+        await _store.ApplyAsync(s_tenant, spans[..2]);
+        await _store.ApplyAsync(s_tenant, spans);
+        foreach (TraceIndexEntry span in spans)
+        {
+            await _store.ApplyAsync(s_oneByOne, [span]);
+        }
+
+        List<string> batched = await SummariesAsync(s_tenant);
+        Assert.Equal(await SummariesAsync(s_oneByOne), batched);
+        Assert.Equal(
+            [
+                "b3 'only child' n=1 err=0 [] 0/0 $0.5 //",
+                "b1 'child tie first' n=3 err=0 [m1,m2] 1/0 $0.25 s1/u1/",
+                "b2 'second root' n=3 err=2 [] 0/4 $0 //svc",
+            ],
+            batched.Select(s => s[(s.IndexOf('|', StringComparison.Ordinal) + 1)..]));
     }
 
     [Fact]
@@ -132,6 +168,13 @@ public abstract class TraceIndexStoreTests : IAsyncLifetime
     private static TraceResult Result(
         string trace, string name, TraceResultSource source, int turn, double? score, string label, bool flagged, DateTimeOffset at) =>
         new(trace, name, source, turn, score, label, flagged, at, "monitor-1");
+
+    /// <summary>Every field of the tenant's summaries, newest first: times, then a bar, then the rest.</summary>
+    private async Task<List<string>> SummariesAsync(TenantId tenant) =>
+        [.. (await _store.ListAsync(tenant, new TraceQuery())).Traces.Select(t => string.Create(
+            CultureInfo.InvariantCulture,
+            $"{t.StartTime:O} {t.EndTime:O}|{t.TraceId} '{t.RootName}' n={t.SpanCount} err={t.ErrorCount} [{string.Join(',', t.Models)}] "
+            + $"{t.InputTokens}/{t.OutputTokens} ${t.CostUsd} {t.SessionId}/{t.UserId}/{t.ServiceName}"))];
 
     private async Task<List<string>> IdsAsync(TraceQuery query) =>
         [.. (await _store.ListAsync(s_tenant, query)).Traces.Select(t => t.TraceId)];
