@@ -1,5 +1,6 @@
 using Myelin.Core;
 using Myelin.Core.Log;
+using Myelin.Evals.Traces;
 using Myelin.Evals.Tracing;
 
 namespace Myelin.Evals.Otlp;
@@ -16,15 +17,39 @@ public static class OtlpTraceIngestor
     private const int ChunkRecords = ExperienceRecordRules.MaxBatchSize / 2;
 
     /// <summary>Validates and appends <paramref name="spans"/>; invalid spans are counted and described, valid ones stored.</summary>
-    public static async Task<OtlpExportResult> IngestAsync(
+    public static Task<OtlpExportResult> IngestAsync(
         IExperienceLog log, TenantId tenant, IReadOnlyList<SpanData> spans, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(log);
+        return IngestAsync(log, indexer: null, tenant, spans, cancellationToken);
+    }
+
+    /// <summary>
+    /// Validates and appends <paramref name="spans"/> to the log <paramref name="indexer"/> reads, then indexes the stored
+    /// spans from memory (<see cref="TraceIndexer.IndexAppendedAsync"/>), so the trace list needs no read-back of them.
+    /// </summary>
+    /// <remarks>
+    /// The spans are durable once appended: if indexing fails or is cancelled after that, the exception propagates (a
+    /// retry stores nothing twice) and the next catch-up indexes them from the log.
+    /// </remarks>
+    public static Task<OtlpExportResult> IngestAsync(
+        TraceIndexer indexer, TenantId tenant, IReadOnlyList<SpanData> spans, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(indexer);
+        return IngestAsync(indexer.Log, indexer, tenant, spans, cancellationToken);
+    }
+
+    private static async Task<OtlpExportResult> IngestAsync(
+        IExperienceLog log, TraceIndexer? indexer, TenantId tenant, IReadOnlyList<SpanData> spans, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(spans);
         var reasons = new List<string>();
         long rejected = 0;
         int accepted = 0;
         var chunk = new List<NewExperienceRecord>();
+        var entries = new List<TraceIndexEntry?>();
+        var records = new List<NewExperienceRecord>(1);
+        using var json = new SpanJsonBuffer();
         foreach (SpanData span in spans)
         {
             if (Check(span) is { } problem)
@@ -38,7 +63,8 @@ public static class OtlpTraceIngestor
                 continue;
             }
 
-            List<NewExperienceRecord> records = [.. SpanRecords.ToRecords(span)];
+            records.Clear();
+            bool truncated = SpanRecords.AddRecords(span, json, records);
             try
             {
                 ExperienceRecordRules.Validate(records);
@@ -56,22 +82,44 @@ public static class OtlpTraceIngestor
 
             if (chunk.Count + records.Count > ChunkRecords)
             {
-                await log.AppendAsync(tenant, chunk, cancellationToken).ConfigureAwait(false);
+                await AppendAsync(log, indexer, tenant, chunk, entries, cancellationToken).ConfigureAwait(false);
                 chunk = [];
+                entries = [];
             }
 
             chunk.AddRange(records);
+            if (indexer is not null)
+            {
+                // The span record comes first; its evaluation records are not indexed.
+                entries.Add(TraceIndexEntries.FromSpan(span, records[0], truncated));
+                for (int i = 1; i < records.Count; i++)
+                {
+                    entries.Add(null);
+                }
+            }
+
             accepted++;
         }
 
         if (chunk.Count > 0)
         {
-            await log.AppendAsync(tenant, chunk, cancellationToken).ConfigureAwait(false);
+            await AppendAsync(log, indexer, tenant, chunk, entries, cancellationToken).ConfigureAwait(false);
         }
 
         string? message = rejected == 0 ? null
             : $"{rejected} span(s) rejected: {string.Join("; ", reasons)}{(rejected > reasons.Count ? "; ..." : "")}";
         return new OtlpExportResult(accepted, rejected, message);
+    }
+
+    private static async Task AppendAsync(
+        IExperienceLog log, TraceIndexer? indexer, TenantId tenant, List<NewExperienceRecord> chunk, List<TraceIndexEntry?> entries,
+        CancellationToken cancellationToken)
+    {
+        IReadOnlyList<AppendResult> appended = await log.AppendAsync(tenant, chunk, cancellationToken).ConfigureAwait(false);
+        if (indexer is not null)
+        {
+            await indexer.IndexAppendedAsync(tenant, appended, entries, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static string? Check(SpanData span)

@@ -1,17 +1,17 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text.Json;
 using Myelin.Core;
 using Myelin.Core.Log;
-using Myelin.Evals.Tracing;
+using Myelin.Evals.Otlp;
 
 namespace Myelin.Evals.Traces;
 
 /// <summary>Feeds the trace index from the experience log as a consumer with a checkpoint, so the index can be rebuilt from the log.</summary>
 /// <remarks>
-/// Thread-safe; catch-ups of one tenant are serialised. The checkpoint (consumer <see cref="ConsumerName"/>) is written
-/// after the index commits; a crash between the two replays a few records, which <see cref="ITraceIndexStore.ApplyAsync"/>
-/// ignores because it is idempotent per span.
+/// Thread-safe; catch-ups and applies of one tenant are serialised. Spans reach the index two ways: the OTLP ingest hands
+/// over the spans it has just appended, already parsed (<see cref="IndexAppendedAsync"/>), and <see cref="CatchUpAsync"/>
+/// reads back whatever the checkpoint has not reached (spans appended by other writers, or whose in-memory apply never ran).
+/// The checkpoint (consumer <see cref="ConsumerName"/>) is written after the index commits; a crash between the two
+/// replays a few records, which <see cref="ITraceIndexStore.ApplyAsync"/> ignores because it is idempotent per span.
 /// </remarks>
 public sealed class TraceIndexer
 {
@@ -33,43 +33,97 @@ public sealed class TraceIndexer
         _store = store ?? throw new ArgumentNullException(nameof(store));
     }
 
+    /// <summary>The log this consumer reads.</summary>
+    internal IExperienceLog Log => _log;
+
     /// <summary>Indexes every span record of <paramref name="tenant"/> appended since the checkpoint; returns how many were read.</summary>
     public async Task<int> CatchUpAsync(TenantId tenant, CancellationToken cancellationToken = default)
     {
-        SemaphoreSlim gate = _locks.GetOrAdd(tenant.Value, _ => new SemaphoreSlim(1, 1));
+        SemaphoreSlim gate = Gate(tenant);
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             long checkpoint = await _checkpoints.GetAsync(tenant, ConsumerName, cancellationToken).ConfigureAwait(false);
-            int total = 0;
-            while (true)
+            return await ReadBackAsync(tenant, checkpoint, before: null, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Indexes the spans of a batch the caller has just appended to the log, from memory, without reading them back:
+    /// <paramref name="appended"/> is what <see cref="IExperienceLog.AppendAsync"/> returned for the batch and
+    /// <paramref name="entries"/> holds each record's index entry in the same order (null for a record that is not a span).
+    /// </summary>
+    /// <remarks>
+    /// <para>The log stays the source of truth and the checkpoint stays exact: the batch is applied from memory only when
+    /// the checkpoint has reached the record just before it. Records in between (appended by someone who did not index
+    /// them, or whose indexing never ran, e.g. after a crash) are first read back from the log as <see cref="CatchUpAsync"/>
+    /// would. When a catch-up has already passed the batch, or its new records are not one run of offsets, this is a
+    /// plain <see cref="CatchUpAsync"/>. Records the log reported as duplicates are skipped: they were stored, and
+    /// indexed or left for catch-up, by the append that first wrote them.</para>
+    /// <para>Pass only spans built from the appended records (<see cref="OtlpTraceIngestor"/> does): the index trusts them.</para>
+    /// </remarks>
+    /// <returns>How many records were indexed, from memory or read back.</returns>
+    /// <exception cref="ArgumentException">The two lists differ in length.</exception>
+    public async Task<int> IndexAppendedAsync(
+        TenantId tenant, IReadOnlyList<AppendResult> appended, IReadOnlyList<TraceIndexEntry?> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(appended);
+        ArgumentNullException.ThrowIfNull(entries);
+        if (appended.Count != entries.Count)
+        {
+            throw new ArgumentException($"{entries.Count} entries were given for {appended.Count} appended records.", nameof(entries));
+        }
+
+        long first = 0;
+        long last = 0;
+        bool oneRun = true;
+        var stored = new List<TraceIndexEntry>(entries.Count);
+        for (int i = 0; i < appended.Count; i++)
+        {
+            if (appended[i].Duplicate)
             {
-                IReadOnlyList<ExperienceRecord> records = await _log.QueryAsync(
-                    tenant, new LogQuery { AfterOffset = checkpoint, Kinds = [ExperienceKinds.Span], Limit = PageSize }, cancellationToken)
-                    .ConfigureAwait(false);
-                if (records.Count == 0)
-                {
-                    return total;
-                }
-
-                var entries = new List<TraceIndexEntry>(records.Count);
-                foreach (ExperienceRecord record in records)
-                {
-                    if (ToEntry(record) is { } entry)
-                    {
-                        entries.Add(entry);
-                    }
-                }
-
-                await _store.ApplyAsync(tenant, entries, cancellationToken).ConfigureAwait(false);
-                checkpoint = records[^1].Offset;
-                await _checkpoints.SetAsync(tenant, ConsumerName, checkpoint, cancellationToken: cancellationToken).ConfigureAwait(false);
-                total += records.Count;
-                if (records.Count < PageSize)
-                {
-                    return total;
-                }
+                continue;
             }
+
+            long offset = appended[i].Offset;
+            oneRun &= first == 0 || offset == last + 1;
+            first = first == 0 ? offset : first;
+            last = offset;
+            if (entries[i] is { } entry)
+            {
+                stored.Add(entry);
+            }
+        }
+
+        if (first == 0)
+        {
+            return 0;
+        }
+
+        SemaphoreSlim gate = Gate(tenant);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            long checkpoint = await _checkpoints.GetAsync(tenant, ConsumerName, cancellationToken).ConfigureAwait(false);
+            if (checkpoint >= last)
+            {
+                return 0;
+            }
+
+            if (!oneRun || checkpoint >= first)
+            {
+                return await ReadBackAsync(tenant, checkpoint, before: null, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Offsets below the batch's were committed before it, so reading up to it leaves no hole behind the checkpoint.
+            int total = checkpoint < first - 1 ? await ReadBackAsync(tenant, checkpoint, before: first, cancellationToken).ConfigureAwait(false) : 0;
+            await _store.ApplyAsync(tenant, stored, cancellationToken).ConfigureAwait(false);
+            await _checkpoints.SetAsync(tenant, ConsumerName, last, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return total + stored.Count;
         }
         finally
         {
@@ -81,74 +135,42 @@ public sealed class TraceIndexer
     public static TraceIndexEntry? ToEntry(ExperienceRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        try
+        return TraceIndexEntries.FromPayload(record.PayloadJson, record.SessionId);
+    }
+
+    private SemaphoreSlim Gate(TenantId tenant) => _locks.GetOrAdd(tenant.Value, _ => new SemaphoreSlim(1, 1));
+
+    /// <summary>Reads span records after <paramref name="checkpoint"/> (and below <paramref name="before"/>) back from the log and indexes them; the caller holds the gate.</summary>
+    private async Task<int> ReadBackAsync(TenantId tenant, long checkpoint, long? before, CancellationToken cancellationToken)
+    {
+        int total = 0;
+        while (true)
         {
-            using JsonDocument document = JsonDocument.Parse(record.PayloadJson);
-            JsonElement p = document.RootElement;
-            if (p.ValueKind != JsonValueKind.Object
-                || Str(p, "traceId") is not { } traceId || Str(p, "spanId") is not { } spanId
-                || !p.TryGetProperty("startTime", out JsonElement startElement) || !startElement.TryGetDateTimeOffset(out DateTimeOffset start))
+            IReadOnlyList<ExperienceRecord> records = await _log.QueryAsync(
+                tenant, new LogQuery { AfterOffset = checkpoint, BeforeOffset = before, Kinds = [ExperienceKinds.Span], Limit = PageSize }, cancellationToken)
+                .ConfigureAwait(false);
+            if (records.Count == 0)
             {
-                return null;
+                return total;
             }
 
-            DateTimeOffset end = p.TryGetProperty("endTime", out JsonElement endElement) && endElement.TryGetDateTimeOffset(out DateTimeOffset e) ? e : start;
-            JsonElement attributes = p.TryGetProperty("attributes", out JsonElement a) && a.ValueKind == JsonValueKind.Object ? a : default;
-            var models = new SortedSet<string>(StringComparer.Ordinal);
-            AddModel(models, attributes, GenAiAttributes.RequestModel);
-            AddModel(models, attributes, GenAiAttributes.ResponseModel);
-            string? service = p.TryGetProperty("resource", out JsonElement resource) && resource.ValueKind == JsonValueKind.Object
-                ? Str(resource, "service.name")
-                : null;
-            return new TraceIndexEntry(
-                traceId,
-                spanId,
-                Str(p, "parentSpanId") is null,
-                Str(p, "name") ?? "",
-                start,
-                end < start ? start : end,
-                p.TryGetProperty("status", out JsonElement status) && status.ValueKind == JsonValueKind.Object && Str(status, "code") == "error",
-                record.SessionId ?? Str(p, "sessionId"),
-                Str(p, "userId"),
-                [.. models],
-                Long(attributes, GenAiAttributes.UsageInputTokens),
-                Long(attributes, GenAiAttributes.UsageOutputTokens),
-                attributes.ValueKind == JsonValueKind.Object && attributes.TryGetProperty(GenAiAttributes.CostUsd, out JsonElement cost)
-                    && cost.ValueKind == JsonValueKind.Number ? cost.GetDouble() : 0,
-                service);
-        }
-        catch (JsonException)
-        {
-            return null;
+            var entries = new List<TraceIndexEntry>(records.Count);
+            foreach (ExperienceRecord record in records)
+            {
+                if (ToEntry(record) is { } entry)
+                {
+                    entries.Add(entry);
+                }
+            }
+
+            await _store.ApplyAsync(tenant, entries, cancellationToken).ConfigureAwait(false);
+            checkpoint = records[^1].Offset;
+            await _checkpoints.SetAsync(tenant, ConsumerName, checkpoint, cancellationToken: cancellationToken).ConfigureAwait(false);
+            total += records.Count;
+            if (records.Count < PageSize)
+            {
+                return total;
+            }
         }
     }
-
-    private static void AddModel(SortedSet<string> models, JsonElement attributes, string name)
-    {
-        if (Str(attributes, name) is { Length: > 0 } model)
-        {
-            models.Add(model);
-        }
-    }
-
-    private static long Long(JsonElement attributes, string name)
-    {
-        if (attributes.ValueKind != JsonValueKind.Object || !attributes.TryGetProperty(name, out JsonElement value))
-        {
-            return 0;
-        }
-
-        return value.ValueKind switch
-        {
-            JsonValueKind.Number when value.TryGetInt64(out long l) => l,
-            JsonValueKind.Number => (long)value.GetDouble(),
-            JsonValueKind.String when long.TryParse(value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long l) => l,
-            _ => 0,
-        };
-    }
-
-    private static string? Str(JsonElement owner, string name) =>
-        owner.ValueKind == JsonValueKind.Object && owner.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
 }

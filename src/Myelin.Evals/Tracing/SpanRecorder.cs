@@ -154,6 +154,7 @@ public sealed partial class SpanRecorder : IAsyncDisposable
     private async Task WriteBatchAsync(List<SpanData> batch)
     {
         var records = new List<NewExperienceRecord>(batch.Count + 4);
+        using var json = new SpanJsonBuffer();
         int spans = 0;
         foreach (SpanData span in batch)
         {
@@ -164,7 +165,7 @@ public sealed partial class SpanRecorder : IAsyncDisposable
                 continue;
             }
 
-            records.AddRange(SpanRecords.ToRecords(span));
+            SpanRecords.AddRecords(span, json, records);
             spans++;
         }
 

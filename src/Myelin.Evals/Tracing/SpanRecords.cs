@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Myelin.Core.Log;
 
@@ -58,6 +57,17 @@ public static class SpanRecords
     /// <exception cref="Myelin.Core.MyelinValidationException">The span is invalid (see <see cref="Validate"/>).</exception>
     public static IEnumerable<NewExperienceRecord> ToRecords(SpanData span)
     {
+        using var json = new SpanJsonBuffer();
+        var records = new List<NewExperienceRecord>(1);
+        AddRecords(span, json, records);
+        return records;
+    }
+
+    /// <summary>Adds the records of one valid span to <paramref name="records"/>, the span's first, writing JSON through <paramref name="json"/>.</summary>
+    /// <returns>True when the span payload was over the log's size limit and was written again with long strings shortened.</returns>
+    /// <exception cref="Myelin.Core.MyelinValidationException">The span is invalid (see <see cref="Validate"/>).</exception>
+    internal static bool AddRecords(SpanData span, SpanJsonBuffer json, List<NewExperienceRecord> records)
+    {
         if (Validate(span) is { } error)
         {
             throw new Myelin.Core.MyelinValidationException("invalid_span", error);
@@ -66,18 +76,26 @@ public static class SpanRecords
         string traceId = span.TraceId.ToLowerInvariant();
         string spanId = span.SpanId.ToLowerInvariant();
         string? session = Clip(span.SessionId);
-        yield return new NewExperienceRecord(
-            ExperienceKinds.Span, SpanPayload(span), span.StartTime, traceId, session, IdempotencyKey: $"span:{traceId}:{spanId}");
+        string payload = WriteSpan(json, span, traceId, spanId, int.MaxValue);
+        bool truncated = json.ByteCount > ExperienceRecordRules.MaxPayloadBytes;
+        if (truncated)
+        {
+            payload = WriteSpan(json, span, traceId, spanId, TruncatedStringLength);
+        }
 
+        records.Add(new NewExperienceRecord(ExperienceKinds.Span, payload, span.StartTime, traceId, session, IdempotencyKey: $"span:{traceId}:{spanId}"));
         for (int i = 0; i < span.Events.Count; i++)
         {
             SpanEventData e = span.Events[i];
             if (e.Name == GenAiAttributes.EvaluationResultEvent)
             {
-                yield return new NewExperienceRecord(
-                    ExperienceKinds.Evaluation, EvaluationPayload(span, e), e.Time, traceId, session, IdempotencyKey: $"eval:{traceId}:{spanId}:{i}");
+                records.Add(new NewExperienceRecord(
+                    ExperienceKinds.Evaluation, EvaluationPayload(json, span, e, traceId, spanId), e.Time, traceId, session,
+                    IdempotencyKey: $"eval:{traceId}:{spanId}:{i}"));
             }
         }
+
+        return truncated;
     }
 
     /// <summary>Writes an attribute value as JSON: strings, booleans, integers, doubles and arrays of them; anything else as text.</summary>
@@ -137,17 +155,12 @@ public static class SpanRecords
         writer.WriteNumberValue(value);
     }
 
-    private static string SpanPayload(SpanData span)
+    private static string WriteSpan(SpanJsonBuffer json, SpanData span, string traceId, string spanId, int maxString)
     {
-        string payload = WriteSpan(span, int.MaxValue);
-        return Encoding.UTF8.GetByteCount(payload) <= ExperienceRecordRules.MaxPayloadBytes ? payload : WriteSpan(span, TruncatedStringLength);
-    }
-
-    private static string WriteSpan(SpanData span, int maxString) => Write(w =>
-    {
+        Utf8JsonWriter w = json.Start();
         w.WriteStartObject();
-        w.WriteString("traceId", span.TraceId.ToLowerInvariant());
-        w.WriteString("spanId", span.SpanId.ToLowerInvariant());
+        w.WriteString("traceId", traceId);
+        w.WriteString("spanId", spanId);
         w.WriteString("parentSpanId", span.ParentSpanId?.ToLowerInvariant());
         w.WriteString("name", span.Name);
         w.WriteString("kind", span.Kind);
@@ -187,10 +200,12 @@ public static class SpanRecords
         }
 
         w.WriteEndObject();
-    });
+        return json.Finish();
+    }
 
-    private static string EvaluationPayload(SpanData span, SpanEventData e) => Write(w =>
+    private static string EvaluationPayload(SpanJsonBuffer json, SpanData span, SpanEventData e, string traceId, string spanId)
     {
+        Utf8JsonWriter w = json.Start();
         w.WriteStartObject();
         w.WriteString("name", e.Find(GenAiAttributes.EvaluationName) as string);
         w.WritePropertyName("scoreValue");
@@ -199,13 +214,14 @@ public static class SpanRecords
         w.WriteString("explanation", e.Find(GenAiAttributes.EvaluationExplanation) as string);
         w.WriteString("responseId", e.Find(GenAiAttributes.ResponseId) as string ?? span.Find(GenAiAttributes.ResponseId) as string);
         w.WriteString("errorType", e.Find(GenAiAttributes.ErrorType) as string);
-        w.WriteString("traceId", span.TraceId.ToLowerInvariant());
-        w.WriteString("spanId", span.SpanId.ToLowerInvariant());
+        w.WriteString("traceId", traceId);
+        w.WriteString("spanId", spanId);
         w.WriteString("time", e.Time.ToUniversalTime());
         w.WriteString("source", "span_event");
         WriteAttributes(w, "attributes", e.Attributes, TruncatedStringLength);
         w.WriteEndObject();
-    });
+        return json.Finish();
+    }
 
     private static void WriteAttributes(Utf8JsonWriter w, string property, IReadOnlyList<KeyValuePair<string, object?>> attributes, int maxString)
     {
@@ -270,16 +286,5 @@ public static class SpanRecords
         }
 
         return nonZero;
-    }
-
-    private static string Write(Action<Utf8JsonWriter> body)
-    {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            body(writer);
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

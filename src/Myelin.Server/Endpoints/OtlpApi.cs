@@ -1,8 +1,8 @@
 using System.IO.Compression;
 using Microsoft.Net.Http.Headers;
 using Myelin.Core;
-using Myelin.Core.Storage;
 using Myelin.Evals.Otlp;
+using Myelin.Evals.Traces;
 using Myelin.Evals.Tracing;
 using Myelin.Hosting;
 using Myelin.Server.Auth;
@@ -13,8 +13,8 @@ namespace Myelin.Server.Endpoints;
 /// <summary>The OTLP/HTTP trace receiver: <c>POST /v1/traces</c> with protobuf or JSON <c>ExportTraceServiceRequest</c> bodies.</summary>
 /// <remarks>
 /// Any OpenTelemetry SDK can export here (endpoint <c>{server}/v1/traces</c>, header <c>Authorization=Bearer {writer key}</c>).
-/// Spans land in the caller's tenant as <c>span</c> records; <c>gen_ai.evaluation.result</c> events as <c>evaluation</c>
-/// records. Answers follow OTLP/HTTP: 200 with an <c>ExportTraceServiceResponse</c> in the request's encoding, carrying
+/// Spans land in the caller's tenant as <c>span</c> records, and in the trace index from memory once stored;
+/// <c>gen_ai.evaluation.result</c> events as <c>evaluation</c> records. Answers follow OTLP/HTTP: 200 with an <c>ExportTraceServiceResponse</c> in the request's encoding, carrying
 /// <c>partial_success</c> when some spans were refused; bodies that cannot be parsed get a 400 problem, other media types 415.
 /// </remarks>
 public static class OtlpApi
@@ -39,7 +39,7 @@ public static class OtlpApi
         return routes;
     }
 
-    private static async Task<IResult> ExportAsync(HttpContext context, IMyelinStorage storage, MyelinOptions options)
+    private static async Task<IResult> ExportAsync(HttpContext context, TraceIndexer indexer, MyelinOptions options)
     {
         Principal principal = context.RequireMyelinPrincipal();
         bool? protobuf = MediaType(context.Request.ContentType);
@@ -53,7 +53,7 @@ public static class OtlpApi
 
         byte[] body = await ReadBodyAsync(context.Request, options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
         IReadOnlyList<SpanData> spans = protobuf.Value ? OtlpProtobufTraceReader.Read(body) : OtlpJsonTraceReader.Read(body);
-        OtlpExportResult result = await OtlpTraceIngestor.IngestAsync(storage.Log, principal.Tenant, spans, context.RequestAborted)
+        OtlpExportResult result = await OtlpTraceIngestor.IngestAsync(indexer, principal.Tenant, spans, context.RequestAborted)
             .ConfigureAwait(false);
         return protobuf.Value
             ? Results.Bytes(OtlpResponses.ToProtobuf(result), ProtobufContentType)
