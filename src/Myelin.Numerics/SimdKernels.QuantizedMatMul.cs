@@ -71,10 +71,9 @@ public sealed partial class SimdKernels
                 job.X = x + ((long)t * job.Blocks * QuantDot.Q8Stride);
                 job.Y = y + ((long)t * job.Rows);
                 long pairs = (long)job.Tokens * job.Blocks;
-                job.Quants = (sbyte*)buffer;
-                job.Bias = (int*)(job.Quants + (pairs * 32));
-                job.Scales = (float*)(job.Bias + (pairs * 8));
-                QuantMatMul.Prepare(job.X, pairs, job.Q4, job.Quants, job.Bias, job.Scales);
+                job.Records = (byte*)buffer;
+                job.Scales = (float*)(job.Records + (pairs * 64));
+                QuantMatMul.Prepare(job.X, pairs, job.Q4, job.Records, job.Scales);
                 ParallelRunner.For(job.Slabs, threads, job);
             }
         }
@@ -96,8 +95,7 @@ public sealed partial class SimdKernels
         public byte* W;
         public byte* X;
         public float* Y;
-        public sbyte* Quants;
-        public int* Bias;
+        public byte* Records;
         public float* Scales;
 
         public readonly void Execute(int index)
@@ -105,15 +103,15 @@ public sealed partial class SimdKernels
             int passes = (Rows + 3) / 4;
             int start = (int)((long)passes * index / Slabs) * 4;
             int end = Math.Min(Rows, (int)((long)passes * (index + 1) / Slabs) * 4);
-            if (Quants != null)
+            if (Records != null)
             {
                 if (Q4)
                 {
-                    QuantMatMul.Rows<Q4Weights>(W, Rows, Blocks, Tokens, Quants, Bias, Scales, Y, start, end);
+                    QuantMatMul.Rows<Q4Weights>(W, Rows, Blocks, Tokens, Records, Scales, Y, start, end);
                 }
                 else
                 {
-                    QuantMatMul.Rows<Q8Weights>(W, Rows, Blocks, Tokens, Quants, Bias, Scales, Y, start, end);
+                    QuantMatMul.Rows<Q8Weights>(W, Rows, Blocks, Tokens, Records, Scales, Y, start, end);
                 }
 
                 return;

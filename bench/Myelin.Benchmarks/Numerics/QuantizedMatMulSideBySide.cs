@@ -5,10 +5,12 @@ using Myelin.Numerics.Quantization;
 namespace Myelin.Benchmarks.Numerics;
 
 /// <summary>
-/// <c>qgemm [rounds] [tokens]</c>: the prefill product of the 1.1B Llama shape (rows x cols of its attention,
+/// <c>qgemm [rounds] [tokens] [threads]</c>: the prefill product of the 1.1B Llama shape (rows x cols of its attention,
 /// FFN and down projections, Q8_0 and Q4_0) as one register-tiled <see cref="IKernels.MatMulQ8_0"/> call (A) against
 /// one <see cref="IKernels.MatVecQ8_0"/> per token (B), interleaved A B A B; prints the median of the per-round
-/// time ratios B / A and the integer throughput of A (two ops per int8 multiply-add).
+/// time ratios B / A and the integer throughput of A (two ops per int8 multiply-add). With one thread the times are
+/// process CPU time, not wall time, so they hold up on a machine loaded by other work (time slices lost to other
+/// processes do not count).
 /// </summary>
 public static class QuantizedMatMulSideBySide
 {
@@ -18,6 +20,11 @@ public static class QuantizedMatMulSideBySide
     {
         int rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
         int tokens = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 128;
+        if (args.Length > 2)
+        {
+            Kernels.MaxThreads = int.Parse(args[2], CultureInfo.InvariantCulture);
+        }
+
         IKernels k = Kernels.Default;
         Console.WriteLine($"# Quantised mat-mat vs per-token mat-vec ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC), kernels {k.Name}, " +
             $"{Kernels.MaxThreads} threads, {tokens} tokens, load average {File.ReadAllText("/proc/loadavg")[..14]}");
@@ -79,8 +86,8 @@ public static class QuantizedMatMulSideBySide
         var ratios = new List<double>();
         for (int round = 0; round < rounds; round++)
         {
-            double ta = SideBySide.Measure(matMul);
-            double tb = SideBySide.Measure(matVecs);
+            double ta = Kernels.MaxThreads == 1 ? CpuSeconds(matMul) : SideBySide.Measure(matMul);
+            double tb = Kernels.MaxThreads == 1 ? CpuSeconds(matVecs) : SideBySide.Measure(matVecs);
             a.Add(ta);
             b.Add(tb);
             ratios.Add(tb / ta);
@@ -90,5 +97,26 @@ public static class QuantizedMatMulSideBySide
         double ma = SideBySide.Median(a);
         Console.WriteLine(FormattableString.Invariant(
             $"| {type} | {rows} x {cols} | {ma * 1e3:F2} | {SideBySide.Median(b) * 1e3:F2} | {SideBySide.Median(ratios):F2}x | {ops / ma / 1e9:F0} |"));
+    }
+
+    /// <summary>Median process CPU seconds per call: warm up once, then time calls until 0.3 s of CPU have passed (at least 3).</summary>
+    private static double CpuSeconds(Action action)
+    {
+        action();
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        var samples = new List<double>();
+        double total = 0;
+        while (samples.Count < 3 || total < 0.3)
+        {
+            process.Refresh();
+            TimeSpan t0 = process.TotalProcessorTime;
+            action();
+            process.Refresh();
+            double seconds = (process.TotalProcessorTime - t0).TotalSeconds;
+            samples.Add(seconds);
+            total += seconds;
+        }
+
+        return SideBySide.Median(samples);
     }
 }

@@ -12,8 +12,9 @@ namespace Myelin.Numerics.Internal;
 /// </summary>
 /// <remarks>
 /// <para><b>Prepared activations.</b> Once per product, <see cref="Prepare"/> lays every token's blocks out flat,
-/// token-major: the 32 quants of (token t, block b) at <c>quants[32 (t B + b)]</c> (32-byte aligned), eight int32
-/// bias lanes at <c>bias[8 (t B + b)]</c> and the decoded fp32 scale at <c>scales[t B + b]</c>, B = blocks per row.
+/// token-major, one 64-byte record per (token t, block b) at <c>records[64 (t B + b)]</c> (64-byte aligned, so one
+/// cache line): its 32 quants, then eight int32 bias lanes; the decoded fp32 scale sits apart at
+/// <c>scales[t B + b]</c>, B = blocks per row. One base pointer per token reaches both halves of the record.
 /// The bias is the one <see cref="QuantMatVec"/> uses, lane g = -c (x[4g] + ... + x[4g+3]) with c = 128 for Q8_0
 /// weights (fed as w XOR 0x80 = w + 128 unsigned) and c = 8 for Q4_0 nibbles (q - 8): starting
 /// <c>vpdpbusd</c> from it gives the exact signed int32 dot of each group of four quants.</para>
@@ -44,11 +45,10 @@ internal static unsafe class QuantMatMul
     /// <param name="x">[tokens * blocks] Q8_0 blocks (34 bytes each), token-major.</param>
     /// <param name="count">tokens * blocks.</param>
     /// <param name="q4">Bias for Q4_0 weights (c = 8) instead of Q8_0 (c = 128).</param>
-    /// <param name="quants">[count * 32] bytes, 32-byte aligned.</param>
-    /// <param name="bias">[count * 8] int32, 32-byte aligned.</param>
+    /// <param name="records">[count * 64] bytes, 64-byte aligned.</param>
     /// <param name="scales">[count] floats.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Prepare(byte* x, long count, bool q4, sbyte* quants, int* bias, float* scales)
+    public static void Prepare(byte* x, long count, bool q4, byte* records, float* scales)
     {
         Vector256<int> factor = Vector256.Create(q4 ? -8 : -128);
         Vector256<byte> ones = Vector256.Create((byte)1);
@@ -56,9 +56,9 @@ internal static unsafe class QuantMatMul
         {
             byte* block = x + (b * QuantDot.Q8Stride);
             Vector256<sbyte> q = Vector256.Load((sbyte*)(block + 2));
-            q.StoreAligned(quants + (b * 32));
+            q.StoreAligned((sbyte*)(records + (b * 64)));
             Vector256<int> groupSums = AvxVnni.MultiplyWideningAndAdd(Vector256<int>.Zero, ones, q);
-            (groupSums * factor).StoreAligned(bias + (b * 8));
+            (groupSums * factor).StoreAligned((int*)(records + (b * 64) + 32));
             scales[b] = DecodeHalf(*(ushort*)block);
         }
     }
@@ -71,14 +71,13 @@ internal static unsafe class QuantMatMul
     /// <param name="rows">Rows of w (the row stride of y).</param>
     /// <param name="blocks">Blocks per row, at most <see cref="MaxBlocks"/>.</param>
     /// <param name="tokens">Activation rows.</param>
-    /// <param name="quants">Prepared activation quants, see <see cref="Prepare"/>.</param>
-    /// <param name="bias">Prepared bias lanes (c matching <typeparamref name="TWeights"/>).</param>
+    /// <param name="records">Prepared activation quants and bias lanes (c matching <typeparamref name="TWeights"/>), see <see cref="Prepare"/>.</param>
     /// <param name="scales">Prepared activation scales.</param>
     /// <param name="y">[tokens, rows] output.</param>
     /// <param name="start">First row, a multiple of four.</param>
     /// <param name="end">One past the last row.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows<TWeights>(byte* w, int rows, int blocks, int tokens, sbyte* quants, int* bias, float* scales, float* y, int start, int end)
+    public static void Rows<TWeights>(byte* w, int rows, int blocks, int tokens, byte* records, float* scales, float* y, int start, int end)
         where TWeights : struct, IWeightBlocks
     {
         long rowBytes = (long)blocks * TWeights.Stride;
@@ -103,13 +102,14 @@ internal static unsafe class QuantMatMul
                 int t2 = Math.Min(t + 2, tokens - 1);
                 int t3 = Math.Min(t + 3, tokens - 1);
                 var pass = new Pass(w0, w1, w2, w3, ws, blocks, t == 0 ? ahead : 0);
-                Tile<TWeights>(pass, t, t1, t2, t3, quants, bias, scales, tile, y + ((long)t * rows) + r, rows, Math.Min(4, end - r), Math.Min(4, tokens - t));
+                Tile<TWeights>(pass, t, t1, t2, t3, records, scales, tile, y + ((long)t * rows) + r, rows, Math.Min(4, end - r), Math.Min(4, tokens - t));
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile<TWeights>(in Pass p, int t0, int t1, int t2, int t3, sbyte* quants, int* bias, float* scales, float* tile,
+    /// <summary>One 4 x 4 tile over all blocks. Too large to inline: optimised up front so it never runs as tier-0 code.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile<TWeights>(in Pass p, int t0, int t1, int t2, int t3, byte* records, float* scales, float* tile,
         float* y, int rows, int liveRows, int liveTokens)
         where TWeights : struct, IWeightBlocks
     {
@@ -118,14 +118,10 @@ internal static unsafe class QuantMatMul
         long o1 = (long)t1 * blocks;
         long o2 = (long)t2 * blocks;
         long o3 = (long)t3 * blocks;
-        sbyte* x0 = quants + (o0 * 32);
-        sbyte* x1 = quants + (o1 * 32);
-        sbyte* x2 = quants + (o2 * 32);
-        sbyte* x3 = quants + (o3 * 32);
-        int* c0 = bias + (o0 * 8);
-        int* c1 = bias + (o1 * 8);
-        int* c2 = bias + (o2 * 8);
-        int* c3 = bias + (o3 * 8);
+        byte* x0 = records + (o0 * 64);
+        byte* x1 = records + (o1 * 64);
+        byte* x2 = records + (o2 * 64);
+        byte* x3 = records + (o3 * 64);
         Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero, a03 = Vector256<float>.Zero;
         Vector256<float> a10 = Vector256<float>.Zero, a11 = Vector256<float>.Zero, a12 = Vector256<float>.Zero, a13 = Vector256<float>.Zero;
         Vector256<float> a20 = Vector256<float>.Zero, a21 = Vector256<float>.Zero, a22 = Vector256<float>.Zero, a23 = Vector256<float>.Zero;
@@ -146,14 +142,15 @@ internal static unsafe class QuantMatMul
                     Sse.Prefetch0(p.W3 + wo + p.Ahead);
                 }
 
-                Vector256<sbyte> v0 = Vector256.LoadAligned(x0 + (b * 32));
-                Vector256<sbyte> v1 = Vector256.LoadAligned(x1 + (b * 32));
-                Vector256<sbyte> v2 = Vector256.LoadAligned(x2 + (b * 32));
-                Vector256<sbyte> v3 = Vector256.LoadAligned(x3 + (b * 32));
-                Vector256<int> e0 = Vector256.LoadAligned(c0 + (b * 8));
-                Vector256<int> e1 = Vector256.LoadAligned(c1 + (b * 8));
-                Vector256<int> e2 = Vector256.LoadAligned(c2 + (b * 8));
-                Vector256<int> e3 = Vector256.LoadAligned(c3 + (b * 8));
+                long xo = (long)b * 64;
+                Vector256<sbyte> v0 = Vector256.LoadAligned((sbyte*)(x0 + xo));
+                Vector256<sbyte> v1 = Vector256.LoadAligned((sbyte*)(x1 + xo));
+                Vector256<sbyte> v2 = Vector256.LoadAligned((sbyte*)(x2 + xo));
+                Vector256<sbyte> v3 = Vector256.LoadAligned((sbyte*)(x3 + xo));
+                Vector256<int> e0 = Vector256.LoadAligned((int*)(x0 + xo + 32));
+                Vector256<int> e1 = Vector256.LoadAligned((int*)(x1 + xo + 32));
+                Vector256<int> e2 = Vector256.LoadAligned((int*)(x2 + xo + 32));
+                Vector256<int> e3 = Vector256.LoadAligned((int*)(x3 + xo + 32));
                 float* s = tile + j;
 
                 Vector256<byte> u = TWeights.Unpack(p.W0 + wo);
