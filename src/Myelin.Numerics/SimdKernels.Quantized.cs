@@ -8,7 +8,8 @@ namespace Myelin.Numerics;
 /// <content>
 /// Quantised dot products and mat-vecs on the integer quants (see <see cref="QuantDot"/>). Mat-vecs split the
 /// output rows into slabs handed out dynamically to the threads. With AVX-VNNI the activation is prepared once per
-/// call and four rows stream per pass (see <see cref="QuantMatVec"/>); otherwise each row is one
+/// call and four rows stream per pass (see <see cref="QuantMatVec"/>; Q4_0 weights take two blocks per 512-bit
+/// operation where AVX-512BW is present); otherwise each row is one
 /// <see cref="QuantDot"/> pass over its weight blocks.
 /// </content>
 public sealed partial class SimdKernels
@@ -77,6 +78,12 @@ public sealed partial class SimdKernels
             job.Bias = (int*)(job.Quants + ((long)job.Blocks * 32));
             job.Scales = (float*)(job.Bias + ((long)job.Blocks * 8));
             QuantMatVec.Prepare(job.X, job.Blocks, job.Q4, job.Quants, job.Bias, job.Scales);
+            if (job.Q4 && QuantMatVec.IsQ4x512Supported(job.Level))
+            {
+                job.Offsets = job.Scales + job.Blocks;
+                QuantMatVec.PrepareOffsets(job.Bias, job.Blocks, job.Offsets);
+            }
+
             ParallelRunner.For(job.Slabs, threads, job);
         }
         finally
@@ -102,6 +109,7 @@ public sealed partial class SimdKernels
         public sbyte* Quants;
         public int* Bias;
         public float* Scales;
+        public float* Offsets;
 
         public readonly void Execute(int index)
         {
@@ -109,7 +117,11 @@ public sealed partial class SimdKernels
             int end = (int)((long)Rows * (index + 1) / Slabs);
             if (Quants != null)
             {
-                if (Q4)
+                if (Offsets != null)
+                {
+                    QuantMatVec.RowsQ4x512(W, Blocks, Quants, Bias, Scales, Offsets, Y, start, end);
+                }
+                else if (Q4)
                 {
                     QuantMatVec.RowsQ4(W, Blocks, Quants, Bias, Scales, Y, start, end);
                 }

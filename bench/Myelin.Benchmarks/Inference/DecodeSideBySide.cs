@@ -11,7 +11,8 @@ namespace Myelin.Benchmarks.Inference;
 
 /// <summary>
 /// Prefill and decode of a 1.1B-parameter Llama-shaped model (TinyLlama's shape) in Q8_0 and Q4_0, next to a
-/// STREAM-like copy measured in the same rounds, and optionally next to llama.cpp's <c>llama-bench</c> on the same
+/// STREAM-like copy and a read-only sum (the memory traffic of a decode step, which only reads weights) measured in
+/// the same rounds, and optionally next to llama.cpp's <c>llama-bench</c> on the same
 /// files; every round runs copy, Myelin and llama.cpp back to back per type (A B A B), and the report gives the median
 /// of the per-round ratios.
 /// </summary>
@@ -40,12 +41,13 @@ public static class DecodeSideBySide
         {
             foreach (GgmlType type in options.Types)
             {
-                double copy = CopyGbps(stream, threads);
+                double copy = BestGbps(stream.CopyBytes, () => stream.Copy(threads));
+                double read = BestGbps(stream.ReadBytes, () => stream.Read(threads));
                 (double prefill, double decode, long bytes) = MeasureMyelin(models[type], options, threads);
                 (double llamaPrefill, double llamaDecode) = options.LlamaBench is { } bench
                     ? MeasureLlama(bench, models[type], options, threads)
                     : (double.NaN, double.NaN);
-                var row = new RoundResult(round, type, copy, prefill, decode, decode * bytes / 1e9, llamaPrefill, llamaDecode);
+                var row = new RoundResult(round, type, copy, read, prefill, decode, decode * bytes / 1e9, llamaPrefill, llamaDecode);
                 rows.Add(row);
                 Console.WriteLine(row.Format());
             }
@@ -56,7 +58,7 @@ public static class DecodeSideBySide
         {
             RoundResult[] r = [.. rows.Where(x => x.Type == type)];
             string line = string.Create(CultureInfo.InvariantCulture,
-                $"{type}: median decode {Median(r.Select(x => x.Decode)):F2} tok/s, prefill {Median(r.Select(x => x.Prefill)):F1} tok/s, decode bytes/s / copy {Median(r.Select(x => x.DecodeGbps / x.CopyGbps)):F3}");
+                $"{type}: median decode {Median(r.Select(x => x.Decode)):F2} tok/s, prefill {Median(r.Select(x => x.Prefill)):F1} tok/s, decode bytes/s / copy {Median(r.Select(x => x.DecodeGbps / x.CopyGbps)):F3}, / read {Median(r.Select(x => x.DecodeGbps / x.ReadGbps)):F3}");
             if (options.LlamaBench is not null)
             {
                 line += string.Create(CultureInfo.InvariantCulture,
@@ -88,18 +90,19 @@ public static class DecodeSideBySide
         return path;
     }
 
-    private static double CopyGbps(StreamBuffers stream, int threads)
+    /// <summary>GB/s of the best of five timed runs of <paramref name="pass"/> (after one warm-up) moving <paramref name="bytes"/>.</summary>
+    private static double BestGbps(double bytes, Action pass)
     {
-        stream.Copy(threads);
+        pass();
         double best = double.MaxValue;
         for (int i = 0; i < 5; i++)
         {
             long start = Stopwatch.GetTimestamp();
-            stream.Copy(threads);
+            pass();
             best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
 
-        return stream.CopyBytes / best / 1e9;
+        return bytes / best / 1e9;
     }
 
     /// <summary>Prefill tok/s of the prompt and decode tok/s of the generated tokens (greedy), as llama-bench times them.</summary>
@@ -188,10 +191,10 @@ public static class DecodeSideBySide
     private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 
     private sealed record RoundResult(
-        int Round, GgmlType Type, double CopyGbps, double Prefill, double Decode, double DecodeGbps, double LlamaPrefill, double LlamaDecode)
+        int Round, GgmlType Type, double CopyGbps, double ReadGbps, double Prefill, double Decode, double DecodeGbps, double LlamaPrefill, double LlamaDecode)
     {
         public string Format() => string.Create(CultureInfo.InvariantCulture,
-            $"round {Round} {Type}: copy {CopyGbps:F1} GB/s | myelin pp {Prefill:F1} tok/s, tg {Decode:F2} tok/s = {DecodeGbps:F1} GB/s ({DecodeGbps / CopyGbps:F2} of copy)")
+            $"round {Round} {Type}: copy {CopyGbps:F1} GB/s, read {ReadGbps:F1} GB/s | myelin pp {Prefill:F1} tok/s, tg {Decode:F2} tok/s = {DecodeGbps:F1} GB/s ({DecodeGbps / CopyGbps:F2} of copy, {DecodeGbps / ReadGbps:F2} of read)")
             + (double.IsNaN(LlamaDecode) ? string.Empty : string.Create(CultureInfo.InvariantCulture,
                 $" | llama.cpp pp {LlamaPrefill:F1} tok/s, tg {LlamaDecode:F2} tok/s | ratio pp {Prefill / LlamaPrefill:F3} tg {Decode / LlamaDecode:F3}"));
     }

@@ -13,8 +13,9 @@ namespace Myelin.Benchmarks.Inference;
 /// <summary>
 /// What the prefix cache costs when it never hits: the same batch of requests, every prompt unique from its first
 /// token, through one <see cref="EngineScheduler"/> with the cache on (A, it looks up, loads nothing, stores every
-/// finished sequence and evicts) and one without a cache (B), interleaved A B A B; reports throughput (prompt plus
-/// generated tokens per second) per round and the median of the per-round loss 1 - A / B.
+/// finished sequence and evicts) and one without a cache (B), interleaved A B B A A B (each round alternates which
+/// runs first); reports throughput (prompt plus generated tokens per second) per round and the median of the
+/// per-round loss 1 - A / B.
 /// </summary>
 public static class PrefixMissSideBySide
 {
@@ -43,7 +44,7 @@ public static class PrefixMissSideBySide
             using var withoutCache = new EngineScheduler(model, null, name: "cache-off");
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"prefix-miss: {requests} concurrent requests x ({promptLength} prompt + {generate} generated) tokens, unique prompts, {rounds} rounds A (cache on) B (cache off)"));
+                $"prefix-miss: {requests} concurrent requests x ({promptLength} prompt + {generate} generated) tokens, unique prompts, {rounds} rounds of A (cache on) and B (cache off), alternating which runs first"));
             Console.WriteLine("load: " + File.ReadAllText("/proc/loadavg").Trim());
             var random = new Random(17);
             await ThroughputAsync(withCache, Prompts(random, 2, 16, shape.VocabSize), 4);
@@ -53,8 +54,19 @@ public static class PrefixMissSideBySide
             for (int round = 1; round <= rounds; round++)
             {
                 int[][] prompts = Prompts(random, requests, promptLength, shape.VocabSize);
-                Rate on = await ThroughputAsync(withCache, prompts, generate);
-                Rate off = await ThroughputAsync(withoutCache, prompts, generate);
+                // Alternate which side runs first, so neither always runs on a machine the other has just warmed.
+                Rate on, off;
+                if (round % 2 == 1)
+                {
+                    on = await ThroughputAsync(withCache, prompts, generate);
+                    off = await ThroughputAsync(withoutCache, prompts, generate);
+                }
+                else
+                {
+                    off = await ThroughputAsync(withoutCache, prompts, generate);
+                    on = await ThroughputAsync(withCache, prompts, generate);
+                }
+
                 losses.Add(1 - (on.Wall / off.Wall));
                 cpuLosses.Add(1 - (on.Cpu / off.Cpu));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

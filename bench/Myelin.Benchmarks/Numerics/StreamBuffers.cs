@@ -2,12 +2,13 @@ using Myelin.Numerics;
 
 namespace Myelin.Benchmarks.Numerics;
 
-/// <summary>STREAM-like copy (a = b) and triad (a = b + s c) over arrays far larger than the caches.</summary>
+/// <summary>STREAM-like copy (a = b) and triad (a = b + s c), and a read-only sum of b, over arrays far larger than the caches.</summary>
 internal sealed class StreamBuffers : IDisposable
 {
     private readonly Tensor _a;
     private readonly Tensor _b;
     private readonly Tensor _c;
+    private float _sink;
 
     public StreamBuffers(int length)
     {
@@ -19,11 +20,18 @@ internal sealed class StreamBuffers : IDisposable
     /// <summary>Bytes moved by one copy: read b, write a (write-allocate traffic not counted, as STREAM).</summary>
     public double CopyBytes => 2.0 * _a.Length * sizeof(float);
 
+    /// <summary>Bytes moved by one read: read b (the traffic of a weight stream such as a decode step).</summary>
+    public double ReadBytes => (double)_b.Length * sizeof(float);
+
     /// <summary>Bytes moved by one triad: read b and c, write a.</summary>
     public double TriadBytes => 3.0 * _a.Length * sizeof(float);
 
     public void Copy(int threads) => Split(threads, (start, length) =>
         _b.AsSpan().Slice(start, length).CopyTo(_a.AsSpan().Slice(start, length)));
+
+    /// <summary>Sums b; the result is kept so the loads cannot be dropped.</summary>
+    public void Read(int threads) => Split(threads, (start, length) =>
+        Interlocked.Exchange(ref _sink, System.Numerics.Tensors.TensorPrimitives.Sum(_b.AsSpan().Slice(start, length))));
 
     public void Triad(int threads) => Split(threads, (start, length) =>
         System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
