@@ -137,9 +137,7 @@ public sealed partial class InferenceModel : IDisposable
         {
             Layer layer = _layers[l];
             k.RmsNorm(x, layer.AttentionNorm, total, d, s.RmsNormEpsilon, xn);
-            layer.Query.MatMul(_ctx, xn, total, q, xq);
-            layer.Key.MatMul(_ctx, xn, total, kNew, xq);
-            layer.Value.MatMul(_ctx, xn, total, vNew, xq);
+            WeightMatrix.MatMulShared(_ctx, xn, total, xq, layer.Query, q, layer.Key, kNew, layer.Value, vNew);
             if (layer.QueryBias is not null)
             {
                 AddBias(k, q, layer.QueryBias, total);
@@ -171,8 +169,7 @@ public sealed partial class InferenceModel : IDisposable
             layer.AttentionOutput.MatMul(_ctx, att, total, tmp, xq);
             k.Add(x, tmp, x);
             k.RmsNorm(x, layer.FeedForwardNorm, total, d, s.RmsNormEpsilon, xn);
-            layer.Gate.MatMul(_ctx, xn, total, gate, xq);
-            layer.Up.MatMul(_ctx, xn, total, up, xq);
+            WeightMatrix.MatMulShared(_ctx, xn, total, xq, layer.Gate, gate, layer.Up, up);
             k.SwiGlu(gate, up, gate);
             layer.Down.MatMul(_ctx, gate, total, tmp, xq);
             k.Add(x, tmp, x);

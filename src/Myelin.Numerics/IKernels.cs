@@ -236,4 +236,22 @@ public interface IKernels
     /// <param name="tokens">Activation rows; x.Length must be a multiple of it.</param>
     /// <param name="y">[tokens, rows]</param>
     void MatMulQ4_0(ReadOnlySpan<BlockQ4_0> w, ReadOnlySpan<BlockQ8_0> x, int rows, int tokens, Span<float> y);
+
+    /// <summary>
+    /// Up to three mat-vecs with Q8_0 weights sharing one Q8_0 activation (a layer's query, key and value projections,
+    /// or its gate and up projections) as one parallel pass: the activation is prepared once and the rows of all the
+    /// matrices are split across the threads together, so the threads meet once instead of once per matrix.
+    /// </summary>
+    /// <param name="x">[cols / 32] blocks, shared by every product.</param>
+    /// <param name="first">The first matrix and its output.</param>
+    /// <param name="second">The second matrix and its output.</param>
+    /// <param name="third">The third matrix and its output, or the default (empty) product.</param>
+    void MatVecsQ8_0(ReadOnlySpan<BlockQ8_0> x, QuantizedProduct<BlockQ8_0> first, QuantizedProduct<BlockQ8_0> second, QuantizedProduct<BlockQ8_0> third = default);
+
+    /// <summary>Up to three mat-vecs with Q4_0 weights sharing one Q8_0 activation, as <see cref="MatVecsQ8_0"/>.</summary>
+    /// <param name="x">[cols / 32] blocks, shared by every product.</param>
+    /// <param name="first">The first matrix and its output.</param>
+    /// <param name="second">The second matrix and its output.</param>
+    /// <param name="third">The third matrix and its output, or the default (empty) product.</param>
+    void MatVecsQ4_0(ReadOnlySpan<BlockQ8_0> x, QuantizedProduct<BlockQ4_0> first, QuantizedProduct<BlockQ4_0> second, QuantizedProduct<BlockQ4_0> third = default);
 }

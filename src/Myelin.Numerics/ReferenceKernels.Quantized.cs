@@ -85,4 +85,20 @@ public sealed partial class ReferenceKernels
             MatVecQ4_0(w[..(rows * blocks)], x.Slice(t * blocks, blocks), rows, y.Slice(t * rows, rows));
         }
     }
+
+    /// <inheritdoc />
+    public void MatVecsQ8_0(ReadOnlySpan<BlockQ8_0> x, QuantizedProduct<BlockQ8_0> first, QuantizedProduct<BlockQ8_0> second, QuantizedProduct<BlockQ8_0> third = default)
+    {
+        MatVecQ8_0(first.Weights, x, first.Rows, first.Output);
+        MatVecQ8_0(second.Weights, x, second.Rows, second.Output);
+        MatVecQ8_0(third.Weights, x, third.Rows, third.Output);
+    }
+
+    /// <inheritdoc />
+    public void MatVecsQ4_0(ReadOnlySpan<BlockQ8_0> x, QuantizedProduct<BlockQ4_0> first, QuantizedProduct<BlockQ4_0> second, QuantizedProduct<BlockQ4_0> third = default)
+    {
+        MatVecQ4_0(first.Weights, x, first.Rows, first.Output);
+        MatVecQ4_0(second.Weights, x, second.Rows, second.Output);
+        MatVecQ4_0(third.Weights, x, third.Rows, third.Output);
+    }
 }

@@ -42,8 +42,9 @@ public sealed partial class SimdKernels
         fixed (BlockQ8_0* px = x)
         fixed (float* py = y)
         {
-            RunMatVec(new MatVecJob { Level = _level, W = (byte*)pw, X = (byte*)px, Y = py, Rows = rows, Blocks = x.Length, Q4 = false },
-                (long)w.Length * QuantDot.Q8Stride);
+            var job = new MatVecJob { Level = _level, X = (byte*)px, Blocks = x.Length, Q4 = false };
+            job.Segments[0] = new MatVecSegment((byte*)pw, py, rows);
+            RunMatVec(ref job, (long)w.Length * QuantDot.Q8Stride);
         }
     }
 
@@ -55,15 +56,61 @@ public sealed partial class SimdKernels
         fixed (BlockQ8_0* px = x)
         fixed (float* py = y)
         {
-            RunMatVec(new MatVecJob { Level = _level, W = (byte*)pw, X = (byte*)px, Y = py, Rows = rows, Blocks = x.Length, Q4 = true },
-                (long)w.Length * QuantDot.Q4Stride);
+            var job = new MatVecJob { Level = _level, X = (byte*)px, Blocks = x.Length, Q4 = true };
+            job.Segments[0] = new MatVecSegment((byte*)pw, py, rows);
+            RunMatVec(ref job, (long)w.Length * QuantDot.Q4Stride);
         }
     }
 
-    private static unsafe void RunMatVec(MatVecJob job, long bytes)
+    /// <inheritdoc />
+    public unsafe void MatVecsQ8_0(ReadOnlySpan<BlockQ8_0> x, QuantizedProduct<BlockQ8_0> first, QuantizedProduct<BlockQ8_0> second, QuantizedProduct<BlockQ8_0> third = default)
+    {
+        KernelChecks.MatVec(first.Weights.Length, x.Length, first.Rows, first.Output.Length);
+        KernelChecks.MatVec(second.Weights.Length, x.Length, second.Rows, second.Output.Length);
+        KernelChecks.MatVec(third.Weights.Length, x.Length, third.Rows, third.Output.Length);
+        fixed (BlockQ8_0* px = x)
+        fixed (BlockQ8_0* w0 = first.Weights)
+        fixed (BlockQ8_0* w1 = second.Weights)
+        fixed (BlockQ8_0* w2 = third.Weights)
+        fixed (float* y0 = first.Output)
+        fixed (float* y1 = second.Output)
+        fixed (float* y2 = third.Output)
+        {
+            var job = new MatVecJob { Level = _level, X = (byte*)px, Blocks = x.Length, Q4 = false };
+            job.Segments[0] = new MatVecSegment((byte*)w0, y0, first.Rows);
+            job.Segments[1] = new MatVecSegment((byte*)w1, y1, second.Rows);
+            job.Segments[2] = new MatVecSegment((byte*)w2, y2, third.Rows);
+            RunMatVec(ref job, (long)(first.Weights.Length + second.Weights.Length + third.Weights.Length) * QuantDot.Q8Stride);
+        }
+    }
+
+    /// <inheritdoc />
+    public unsafe void MatVecsQ4_0(ReadOnlySpan<BlockQ8_0> x, QuantizedProduct<BlockQ4_0> first, QuantizedProduct<BlockQ4_0> second, QuantizedProduct<BlockQ4_0> third = default)
+    {
+        KernelChecks.MatVec(first.Weights.Length, x.Length, first.Rows, first.Output.Length);
+        KernelChecks.MatVec(second.Weights.Length, x.Length, second.Rows, second.Output.Length);
+        KernelChecks.MatVec(third.Weights.Length, x.Length, third.Rows, third.Output.Length);
+        fixed (BlockQ8_0* px = x)
+        fixed (BlockQ4_0* w0 = first.Weights)
+        fixed (BlockQ4_0* w1 = second.Weights)
+        fixed (BlockQ4_0* w2 = third.Weights)
+        fixed (float* y0 = first.Output)
+        fixed (float* y1 = second.Output)
+        fixed (float* y2 = third.Output)
+        {
+            var job = new MatVecJob { Level = _level, X = (byte*)px, Blocks = x.Length, Q4 = true };
+            job.Segments[0] = new MatVecSegment((byte*)w0, y0, first.Rows);
+            job.Segments[1] = new MatVecSegment((byte*)w1, y1, second.Rows);
+            job.Segments[2] = new MatVecSegment((byte*)w2, y2, third.Rows);
+            RunMatVec(ref job, (long)(first.Weights.Length + second.Weights.Length + third.Weights.Length) * QuantDot.Q4Stride);
+        }
+    }
+
+    private static unsafe void RunMatVec(ref MatVecJob job, long bytes)
     {
         int threads = bytes < ParallelMatVecBytes ? 1 : ParallelRunner.MaxThreads;
         job.Slabs = threads * 4;
+        job.Rows = job.Segments[0].Rows + job.Segments[1].Rows + job.Segments[2].Rows;
         if (job.Rows == 0 || job.Blocks == 0 || !QuantMatVec.IsSupported(job.Level) || job.Blocks > MaxPreparedBlocks)
         {
             ParallelRunner.For(job.Slabs, threads, job);
@@ -95,7 +142,24 @@ public sealed partial class SimdKernels
     private static ref byte Bytes<T>(ReadOnlySpan<T> span)
         where T : struct => ref MemoryMarshal.GetReference(MemoryMarshal.AsBytes(span));
 
-    /// <summary>One slab of output rows; more slabs than threads so a slow thread does not hold up the rest.</summary>
+    /// <summary>One matrix of a (fused) mat-vec: its weight blocks, its output and its row count.</summary>
+    private readonly unsafe struct MatVecSegment(byte* weights, float* output, int rows)
+    {
+        public readonly byte* W = weights;
+        public readonly float* Y = output;
+        public readonly int Rows = rows;
+    }
+
+    [InlineArray(3)]
+    private struct MatVecSegments
+    {
+        private MatVecSegment _first;
+    }
+
+    /// <summary>
+    /// One slab of output rows; more slabs than threads so a slow thread does not hold up the rest. The rows of the
+    /// segments are numbered one after the other, and a slab may span the end of one segment and the start of the next.
+    /// </summary>
     private unsafe struct MatVecJob : IParallelJob
     {
         public SimdLevel Level;
@@ -103,9 +167,8 @@ public sealed partial class SimdKernels
         public int Rows;
         public int Blocks;
         public int Slabs;
-        public byte* W;
+        public MatVecSegments Segments;
         public byte* X;
-        public float* Y;
         public sbyte* Quants;
         public int* Bias;
         public float* Scales;
@@ -115,19 +178,38 @@ public sealed partial class SimdKernels
         {
             int start = (int)((long)Rows * index / Slabs);
             int end = (int)((long)Rows * (index + 1) / Slabs);
+            int first = 0;
+            for (int s = 0; s < 3 && start < end; s++)
+            {
+                MatVecSegment segment = Segments[s];
+                int from = Math.Max(start, first) - first;
+                int to = Math.Min(end, first + segment.Rows) - first;
+                if (from < to)
+                {
+                    RunRows(segment, from, to);
+                }
+
+                first += segment.Rows;
+            }
+        }
+
+        private readonly void RunRows(MatVecSegment segment, int start, int end)
+        {
+            byte* w = segment.W;
+            float* y = segment.Y;
             if (Quants != null)
             {
                 if (Offsets != null)
                 {
-                    QuantMatVec.RowsQ4x512(W, Blocks, Quants, Bias, Scales, Offsets, Y, start, end);
+                    QuantMatVec.RowsQ4x512(w, Blocks, Quants, Bias, Scales, Offsets, y, start, end);
                 }
                 else if (Q4)
                 {
-                    QuantMatVec.RowsQ4(W, Blocks, Quants, Bias, Scales, Y, start, end);
+                    QuantMatVec.RowsQ4(w, Blocks, Quants, Bias, Scales, y, start, end);
                 }
                 else
                 {
-                    QuantMatVec.RowsQ8(W, Blocks, Quants, Bias, Scales, Y, start, end);
+                    QuantMatVec.RowsQ8(w, Blocks, Quants, Bias, Scales, y, start, end);
                 }
 
                 return;
@@ -137,8 +219,8 @@ public sealed partial class SimdKernels
             ref byte x = ref Unsafe.AsRef<byte>(X);
             for (int r = start; r < end; r++)
             {
-                ref byte row = ref Unsafe.AsRef<byte>(W + ((long)r * Blocks * stride));
-                Y[r] = Q4 ? QuantDot.DotQ4(Level, ref row, ref x, Blocks) : QuantDot.DotQ8(Level, ref row, ref x, Blocks);
+                ref byte row = ref Unsafe.AsRef<byte>(w + ((long)r * Blocks * stride));
+                y[r] = Q4 ? QuantDot.DotQ4(Level, ref row, ref x, Blocks) : QuantDot.DotQ8(Level, ref row, ref x, Blocks);
             }
         }
     }

@@ -139,6 +139,7 @@ public sealed class InferenceModelTests(ITestOutputHelper output)
     [Theory]
     [InlineData("llama", GgmlType.F32)]
     [InlineData("qwen2", GgmlType.Q8_0)]
+    [InlineData("llama", GgmlType.Q4_0)]
     public void Decoding_with_the_cache_equals_full_recompute(string arch, GgmlType type)
     {
         using InferenceModel model = InferenceModel.Open(TestModels.Get(ShapeOf(arch, tied: false), type));

@@ -74,6 +74,59 @@ internal sealed unsafe class WeightMatrix
         }
     }
 
+    /// <summary>
+    /// <c>y_i = x · W_iᵀ</c> for two or three matrices that read the same input (a layer's query, key and value
+    /// projections, or its gate and up projections). When they share a quantised type and there are too few tokens
+    /// for the many-token product, each token is quantised once and its products with all the matrices run as one
+    /// fused mat-vec (one fork-join instead of one per matrix); otherwise each matrix is multiplied on its own.
+    /// </summary>
+    /// <param name="ctx">Kernels and worker threads.</param>
+    /// <param name="x">[tokens, cols]</param>
+    /// <param name="tokens">Rows of x.</param>
+    /// <param name="xq">Scratch for the Q8_0 activations, at least <c>[tokens * cols / 32]</c> blocks.</param>
+    /// <param name="a">The first matrix.</param>
+    /// <param name="ya">[tokens, a.Rows]</param>
+    /// <param name="b">The second matrix.</param>
+    /// <param name="yb">[tokens, b.Rows]</param>
+    /// <param name="c">The third matrix, if any.</param>
+    /// <param name="yc">[tokens, c.Rows], when <paramref name="c"/> is given.</param>
+    public static void MatMulShared(
+        InferenceContext ctx, ReadOnlySpan<float> x, int tokens, Span<BlockQ8_0> xq,
+        WeightMatrix a, Span<float> ya, WeightMatrix b, Span<float> yb, WeightMatrix? c = null, Span<float> yc = default)
+    {
+        bool fused = a.IsQuantized && tokens < MatMulMinTokens && b.Type == a.Type && (c is null || c.Type == a.Type);
+        if (!fused)
+        {
+            a.MatMul(ctx, x, tokens, ya, xq);
+            b.MatMul(ctx, x, tokens, yb, xq);
+            c?.MatMul(ctx, x, tokens, yc, xq);
+            return;
+        }
+
+        int cols = a.Cols;
+        int blocks = cols / BlockQ8_0.BlockSize;
+        IKernels k = ctx.Kernels;
+        for (int t = 0; t < tokens; t++)
+        {
+            Span<BlockQ8_0> xt = xq.Slice(t * blocks, blocks);
+            Q8_0.Quantize(x.Slice(t * cols, cols), xt);
+            if (a.Type == GgmlType.Q8_0)
+            {
+                k.MatVecsQ8_0(xt, a.Q8Product(ya, t), b.Q8Product(yb, t), c is null ? default : c.Q8Product(yc, t));
+            }
+            else
+            {
+                k.MatVecsQ4_0(xt, a.Q4Product(ya, t), b.Q4Product(yb, t), c is null ? default : c.Q4Product(yc, t));
+            }
+        }
+    }
+
+    private QuantizedProduct<BlockQ8_0> Q8Product(Span<float> y, int token) =>
+        new(new ReadOnlySpan<BlockQ8_0>(_data, checked(Rows * (Cols / BlockQ8_0.BlockSize))), Rows, y.Slice(token * Rows, Rows));
+
+    private QuantizedProduct<BlockQ4_0> Q4Product(Span<float> y, int token) =>
+        new(new ReadOnlySpan<BlockQ4_0>(_data, checked(Rows * (Cols / BlockQ4_0.BlockSize))), Rows, y.Slice(token * Rows, Rows));
+
     private void QuantizedMatMul(InferenceContext ctx, ReadOnlySpan<float> x, int tokens, Span<float> y, Span<BlockQ8_0> xq)
     {
         int blocks = Cols / BlockQ8_0.BlockSize;

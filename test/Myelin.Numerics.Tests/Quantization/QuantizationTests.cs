@@ -171,6 +171,68 @@ public class QuantizationTests
         CheckMatVecs(k, bigW8, bigX8, bigW4, 1003);
     }
 
+    [Theory]
+    [MemberData(nameof(TestData.SimdNames), MemberType = typeof(TestData))]
+    public void Fused_matvecs_match_one_matvec_per_matrix(string name)
+    {
+        // A layer's query/key/value (three matrices) and gate/up (two) share one activation: small shapes with rows
+        // that leave partial four-row passes, and large ones that run threaded, where a slab spans two matrices.
+        IKernels k = Kernels.Create(name);
+        ulong seed = 900;
+        foreach ((int blocks, int[] rows) in new[] { (9, new[] { 5, 3, 2 }), (17, new[] { 1, 13 }), (24, new[] { 1003, 131, 131 }), (40, new[] { 700, 700 }) })
+        {
+            float[] x = TestData.Random(blocks * 32, seed++);
+            var xq = new BlockQ8_0[blocks];
+            Q8_0.Quantize(x, xq);
+            var w8 = new BlockQ8_0[rows.Length][];
+            var w4 = new BlockQ4_0[rows.Length][];
+            var expected8 = new float[rows.Length][];
+            var expected4 = new float[rows.Length][];
+            var actual8 = new float[rows.Length][];
+            var actual4 = new float[rows.Length][];
+            for (int m = 0; m < rows.Length; m++)
+            {
+                float[] weights = TestData.Random(rows[m] * blocks * 32, seed++);
+                w8[m] = new BlockQ8_0[rows[m] * blocks];
+                w4[m] = new BlockQ4_0[rows[m] * blocks];
+                Q8_0.Quantize(weights, w8[m]);
+                Q4_0.Quantize(weights, w4[m]);
+                expected8[m] = new float[rows[m]];
+                expected4[m] = new float[rows[m]];
+                actual8[m] = new float[rows[m]];
+                actual4[m] = new float[rows[m]];
+                Kernels.Reference.MatVecQ8_0(w8[m], xq, rows[m], expected8[m]);
+                Kernels.Reference.MatVecQ4_0(w4[m], xq, rows[m], expected4[m]);
+            }
+
+            if (rows.Length == 3)
+            {
+                k.MatVecsQ8_0(xq, new(w8[0], rows[0], actual8[0]), new(w8[1], rows[1], actual8[1]), new(w8[2], rows[2], actual8[2]));
+                k.MatVecsQ4_0(xq, new(w4[0], rows[0], actual4[0]), new(w4[1], rows[1], actual4[1]), new(w4[2], rows[2], actual4[2]));
+            }
+            else
+            {
+                k.MatVecsQ8_0(xq, new(w8[0], rows[0], actual8[0]), new(w8[1], rows[1], actual8[1]));
+                k.MatVecsQ4_0(xq, new(w4[0], rows[0], actual4[0]), new(w4[1], rows[1], actual4[1]));
+            }
+
+            for (int m = 0; m < rows.Length; m++)
+            {
+                TestData.Close(expected8[m], actual8[m], 1e-5f, 1e-3f);
+                TestData.Close(expected4[m], actual4[m], 1e-5f, 1e-3f);
+            }
+        }
+    }
+
+    [Fact]
+    public void Fused_matvecs_reject_a_matrix_that_does_not_fit_its_rows()
+    {
+        var xq = new BlockQ8_0[4];
+        var w = new BlockQ8_0[12];
+        Assert.Throws<ArgumentException>(() => Kernels.Default.MatVecsQ8_0(xq, new(w, 3, new float[3]), new(w, 4, new float[4])));
+        Assert.Throws<ArgumentException>(() => Kernels.Default.MatVecsQ8_0(xq, new(w, 3, new float[3]), new(w, 3, new float[2])));
+    }
+
     [Fact]
     public void Threaded_matvecs_stay_exact_back_to_back_and_after_the_workers_fall_asleep()
     {
