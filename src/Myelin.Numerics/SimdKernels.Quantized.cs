@@ -125,12 +125,6 @@ public sealed partial class SimdKernels
             job.Bias = (int*)(job.Quants + ((long)job.Blocks * 32));
             job.Scales = (float*)(job.Bias + ((long)job.Blocks * 8));
             QuantMatVec.Prepare(job.X, job.Blocks, job.Q4, job.Quants, job.Bias, job.Scales);
-            if (job.Q4 && QuantMatVec.IsQ4x512Supported(job.Level))
-            {
-                job.Offsets = job.Scales + job.Blocks;
-                QuantMatVec.PrepareOffsets(job.Bias, job.Blocks, job.Offsets);
-            }
-
             ParallelRunner.For(job.Slabs, threads, job);
         }
         finally
@@ -172,7 +166,6 @@ public sealed partial class SimdKernels
         public sbyte* Quants;
         public int* Bias;
         public float* Scales;
-        public float* Offsets;
 
         public readonly void Execute(int index)
         {
@@ -199,9 +192,9 @@ public sealed partial class SimdKernels
             float* y = segment.Y;
             if (Quants != null)
             {
-                if (Offsets != null)
+                if (Q4 && QuantMatVec.IsQ4x512Supported(Level))
                 {
-                    QuantMatVec.RowsQ4x512(w, Blocks, Quants, Bias, Scales, Offsets, y, start, end);
+                    QuantMatVec.RowsQ4x512(w, Blocks, Quants, Bias, Scales, y, start, end);
                 }
                 else if (Q4)
                 {

@@ -76,9 +76,9 @@ internal sealed unsafe class WeightMatrix
 
     /// <summary>
     /// <c>y_i = x · W_iᵀ</c> for two or three matrices that read the same input (a layer's query, key and value
-    /// projections, or its gate and up projections). When they share a quantised type and there are too few tokens
-    /// for the many-token product, each token is quantised once and its products with all the matrices run as one
-    /// fused mat-vec (one fork-join instead of one per matrix); otherwise each matrix is multiplied on its own.
+    /// projections, or its gate and up projections). For one token with matrices of one quantised type the input is
+    /// quantised once and its products with all the matrices run as one fused mat-vec (one fork-join instead of one
+    /// per matrix); otherwise each matrix is multiplied on its own.
     /// </summary>
     /// <param name="ctx">Kernels and worker threads.</param>
     /// <param name="x">[tokens, cols]</param>
@@ -94,8 +94,7 @@ internal sealed unsafe class WeightMatrix
         InferenceContext ctx, ReadOnlySpan<float> x, int tokens, Span<BlockQ8_0> xq,
         WeightMatrix a, Span<float> ya, WeightMatrix b, Span<float> yb, WeightMatrix? c = null, Span<float> yc = default)
     {
-        bool fused = a.IsQuantized && tokens < MatMulMinTokens && b.Type == a.Type && (c is null || c.Type == a.Type);
-        if (!fused)
+        if (tokens != 1 || !a.IsQuantized || b.Type != a.Type || (c is not null && c.Type != a.Type))
         {
             a.MatMul(ctx, x, tokens, ya, xq);
             b.MatMul(ctx, x, tokens, yb, xq);
@@ -103,29 +102,24 @@ internal sealed unsafe class WeightMatrix
             return;
         }
 
-        int cols = a.Cols;
-        int blocks = cols / BlockQ8_0.BlockSize;
+        Span<BlockQ8_0> xt = xq[..(a.Cols / BlockQ8_0.BlockSize)];
+        Q8_0.Quantize(x[..a.Cols], xt);
         IKernels k = ctx.Kernels;
-        for (int t = 0; t < tokens; t++)
+        if (a.Type == GgmlType.Q8_0)
         {
-            Span<BlockQ8_0> xt = xq.Slice(t * blocks, blocks);
-            Q8_0.Quantize(x.Slice(t * cols, cols), xt);
-            if (a.Type == GgmlType.Q8_0)
-            {
-                k.MatVecsQ8_0(xt, a.Q8Product(ya, t), b.Q8Product(yb, t), c is null ? default : c.Q8Product(yc, t));
-            }
-            else
-            {
-                k.MatVecsQ4_0(xt, a.Q4Product(ya, t), b.Q4Product(yb, t), c is null ? default : c.Q4Product(yc, t));
-            }
+            k.MatVecsQ8_0(xt, a.Q8Product(ya), b.Q8Product(yb), c is null ? default : c.Q8Product(yc));
+        }
+        else
+        {
+            k.MatVecsQ4_0(xt, a.Q4Product(ya), b.Q4Product(yb), c is null ? default : c.Q4Product(yc));
         }
     }
 
-    private QuantizedProduct<BlockQ8_0> Q8Product(Span<float> y, int token) =>
-        new(new ReadOnlySpan<BlockQ8_0>(_data, checked(Rows * (Cols / BlockQ8_0.BlockSize))), Rows, y.Slice(token * Rows, Rows));
+    private QuantizedProduct<BlockQ8_0> Q8Product(Span<float> y) =>
+        new(new ReadOnlySpan<BlockQ8_0>(_data, checked(Rows * (Cols / BlockQ8_0.BlockSize))), Rows, y[..Rows]);
 
-    private QuantizedProduct<BlockQ4_0> Q4Product(Span<float> y, int token) =>
-        new(new ReadOnlySpan<BlockQ4_0>(_data, checked(Rows * (Cols / BlockQ4_0.BlockSize))), Rows, y.Slice(token * Rows, Rows));
+    private QuantizedProduct<BlockQ4_0> Q4Product(Span<float> y) =>
+        new(new ReadOnlySpan<BlockQ4_0>(_data, checked(Rows * (Cols / BlockQ4_0.BlockSize))), Rows, y[..Rows]);
 
     private void QuantizedMatMul(InferenceContext ctx, ReadOnlySpan<float> x, int tokens, Span<float> y, Span<BlockQ8_0> xq)
     {

@@ -13,11 +13,10 @@ namespace Myelin.Numerics.Internal;
 /// <c>vpmaddwd</c> with ones (pairs of int16 to int32): lane g of a block is again the sum of quants 4g..4g+3.
 /// Pairs cannot saturate: |2 · 15 · 128| &lt; 2^15. The Q8_0 path stays at 256 bits: its offset quants (up to 255)
 /// would saturate <c>vpmaddubsw</c>, and it is bound by memory bandwidth, not by instructions.</para>
-/// <para><b>Offsets instead of a bias vector.</b> vpmaddwd cannot start from a bias the way vpdpbusd does, so the
-/// -8 Σx term of each block is applied in float: per group of eight blocks and row, one FMA of the combined
-/// scales d_w d_x with the block offsets -8 Σ x (prepared once per call by <see cref="PrepareOffsets"/>) into a
-/// second accumulator, which also takes the blocks after the last full group through the 256-bit
-/// <see cref="BlockQ4"/>.</para>
+/// <para><b>Bias.</b> vpmaddwd cannot start from the bias the way vpdpbusd does, so one vpaddd adds the two blocks'
+/// prepared bias lanes (-8 Σ x per group of four, 16 int32 contiguous in the prepared layout) before the int→float
+/// conversion. The block's integer dot is then exact, as on the 256-bit path; subtracting the offset in float
+/// instead would cancel two large terms and lose up to ~1e-3 of a result.</para>
 /// <para><b>Unpack.</b> Block b's 16 nibble bytes are broadcast to both halves of a 256-bit register, block b+1's
 /// likewise, and the two joined (two loads and one insert; the loads read exactly the 16 quant bytes, so the last
 /// row never reads past the matrix). A variable word shift by 0 or 4 and a mask give the element order of the
@@ -30,30 +29,17 @@ internal static unsafe partial class QuantMatVec
     /// <summary>Whether the 512-bit Q4_0 path runs at <paramref name="level"/> on this machine.</summary>
     public static bool IsQ4x512Supported(SimdLevel level) => level >= SimdLevel.Vector512 && Avx512BW.IsSupported && IsSupported(level);
 
-    /// <summary>offsets[b] = Σ of block b's bias lanes (-8 Σ x for a Q4_0 preparation), as float.</summary>
-    /// <param name="bias">[blocks * 8] prepared bias lanes.</param>
-    /// <param name="blocks">Number of blocks.</param>
-    /// <param name="offsets">[blocks] receives the sums.</param>
-    public static void PrepareOffsets(int* bias, int blocks, float* offsets)
-    {
-        for (int b = 0; b < blocks; b++)
-        {
-            offsets[b] = Vector256.Sum(Vector256.LoadAligned(bias + ((long)b * 8)));
-        }
-    }
-
     /// <summary>Same result as <see cref="RowsQ4"/>, two blocks per 512-bit operation (see the type remarks).</summary>
     /// <param name="w">[rows, blocks] Q4_0 blocks.</param>
     /// <param name="blocks">Blocks per row.</param>
     /// <param name="quants">Prepared activation quants (64-byte aligned).</param>
-    /// <param name="bias">Prepared bias lanes (c = 8), used for the blocks after the last group of eight.</param>
+    /// <param name="bias">Prepared bias lanes (c = 8).</param>
     /// <param name="scales">Prepared activation scales.</param>
-    /// <param name="offsets">Prepared block offsets, see <see cref="PrepareOffsets"/>.</param>
     /// <param name="y">[rows] output.</param>
     /// <param name="start">First row.</param>
     /// <param name="end">One past the last row.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void RowsQ4x512(byte* w, int blocks, sbyte* quants, int* bias, float* scales, float* offsets, float* y, int start, int end)
+    public static void RowsQ4x512(byte* w, int blocks, sbyte* quants, int* bias, float* scales, float* y, int start, int end)
     {
         long rowBytes = (long)blocks * QuantDot.Q4Stride;
         long ahead = 4 * rowBytes;
@@ -78,24 +64,19 @@ internal static unsafe partial class QuantMatVec
             Vector512<float> acc1 = Vector512<float>.Zero;
             Vector512<float> acc2 = Vector512<float>.Zero;
             Vector512<float> acc3 = Vector512<float>.Zero;
-            Vector256<float> side0 = Vector256<float>.Zero;
-            Vector256<float> side1 = Vector256<float>.Zero;
-            Vector256<float> side2 = Vector256<float>.Zero;
-            Vector256<float> side3 = Vector256<float>.Zero;
+            Vector256<float> tail0 = Vector256<float>.Zero;
+            Vector256<float> tail1 = Vector256<float>.Zero;
+            Vector256<float> tail2 = Vector256<float>.Zero;
+            Vector256<float> tail3 = Vector256<float>.Zero;
             int g = 0;
             for (; g + 8 <= blocks; g += 8)
             {
                 long o = (long)g * Stride;
                 Vector256<float> dx = Vector256.Load(scales + g);
-                Vector256<float> off = Vector256.Load(offsets + g);
                 Vector256<float> s0 = LoadScales(w0 + o, Stride) * dx;
                 Vector256<float> s1 = LoadScales(w1 + o, Stride) * dx;
                 Vector256<float> s2 = LoadScales(w2 + o, Stride) * dx;
                 Vector256<float> s3 = LoadScales(w3 + o, Stride) * dx;
-                side0 = Vector256.FusedMultiplyAdd(s0, off, side0);
-                side1 = Vector256.FusedMultiplyAdd(s1, off, side1);
-                side2 = Vector256.FusedMultiplyAdd(s2, off, side2);
-                side3 = Vector256.FusedMultiplyAdd(s3, off, side3);
                 Vector512<float> t0 = s0.ToVector512Unsafe();
                 Vector512<float> t1 = s1.ToVector512Unsafe();
                 Vector512<float> t2 = s2.ToVector512Unsafe();
@@ -105,13 +86,14 @@ internal static unsafe partial class QuantMatVec
                 byte* q2 = w2 + o + 2;
                 byte* q3 = w3 + o + 2;
                 sbyte* x = quants + ((long)g * 32);
+                int* bg = bias + ((long)g * 8);
                 Prefetch(q0 + ahead, q1 + ahead, q2 + ahead, q3 + ahead);
-                Pair(ref acc0, ref acc1, ref acc2, ref acc3, q0, q1, q2, q3, x, pair0, t0, t1, t2, t3, shifts, low, ones);
+                Pair(ref acc0, ref acc1, ref acc2, ref acc3, q0, q1, q2, q3, x, bg, pair0, t0, t1, t2, t3, shifts, low, ones);
                 Prefetch(q0 + ahead + 64, q1 + ahead + 64, q2 + ahead + 64, q3 + ahead + 64);
-                Pair(ref acc0, ref acc1, ref acc2, ref acc3, q0 + (2 * Stride), q1 + (2 * Stride), q2 + (2 * Stride), q3 + (2 * Stride), x + 64, pair1, t0, t1, t2, t3, shifts, low, ones);
+                Pair(ref acc0, ref acc1, ref acc2, ref acc3, q0 + (2 * Stride), q1 + (2 * Stride), q2 + (2 * Stride), q3 + (2 * Stride), x + 64, bg + 16, pair1, t0, t1, t2, t3, shifts, low, ones);
                 Prefetch(q0 + ahead + 128, q1 + ahead + 128, q2 + ahead + 128, q3 + ahead + 128);
-                Pair(ref acc0, ref acc1, ref acc2, ref acc3, q0 + (4 * Stride), q1 + (4 * Stride), q2 + (4 * Stride), q3 + (4 * Stride), x + 128, pair2, t0, t1, t2, t3, shifts, low, ones);
-                Pair(ref acc0, ref acc1, ref acc2, ref acc3, q0 + (6 * Stride), q1 + (6 * Stride), q2 + (6 * Stride), q3 + (6 * Stride), x + 192, pair3, t0, t1, t2, t3, shifts, low, ones);
+                Pair(ref acc0, ref acc1, ref acc2, ref acc3, q0 + (4 * Stride), q1 + (4 * Stride), q2 + (4 * Stride), q3 + (4 * Stride), x + 128, bg + 32, pair2, t0, t1, t2, t3, shifts, low, ones);
+                Pair(ref acc0, ref acc1, ref acc2, ref acc3, q0 + (6 * Stride), q1 + (6 * Stride), q2 + (6 * Stride), q3 + (6 * Stride), x + 192, bg + 48, pair3, t0, t1, t2, t3, shifts, low, ones);
             }
 
             for (; g < blocks; g++)
@@ -120,26 +102,26 @@ internal static unsafe partial class QuantMatVec
                 Vector256<sbyte> xv = Vector256.LoadAligned(quants + ((long)g * 32));
                 Vector256<int> bv = Vector256.LoadAligned(bias + ((long)g * 8));
                 float dx = scales[g];
-                side0 = BlockQ4(side0, w0 + wo + 2, low256, bv, xv, DecodeHalf(*(ushort*)(w0 + wo)) * dx);
-                side1 = BlockQ4(side1, w1 + wo + 2, low256, bv, xv, DecodeHalf(*(ushort*)(w1 + wo)) * dx);
-                side2 = BlockQ4(side2, w2 + wo + 2, low256, bv, xv, DecodeHalf(*(ushort*)(w2 + wo)) * dx);
-                side3 = BlockQ4(side3, w3 + wo + 2, low256, bv, xv, DecodeHalf(*(ushort*)(w3 + wo)) * dx);
+                tail0 = BlockQ4(tail0, w0 + wo + 2, low256, bv, xv, DecodeHalf(*(ushort*)(w0 + wo)) * dx);
+                tail1 = BlockQ4(tail1, w1 + wo + 2, low256, bv, xv, DecodeHalf(*(ushort*)(w1 + wo)) * dx);
+                tail2 = BlockQ4(tail2, w2 + wo + 2, low256, bv, xv, DecodeHalf(*(ushort*)(w2 + wo)) * dx);
+                tail3 = BlockQ4(tail3, w3 + wo + 2, low256, bv, xv, DecodeHalf(*(ushort*)(w3 + wo)) * dx);
             }
 
-            y[r] = Vector512.Sum(acc0) + Vector256.Sum(side0);
+            y[r] = Vector512.Sum(acc0) + Vector256.Sum(tail0);
             if (r + 1 < end)
             {
-                y[r + 1] = Vector512.Sum(acc1) + Vector256.Sum(side1);
+                y[r + 1] = Vector512.Sum(acc1) + Vector256.Sum(tail1);
             }
 
             if (r + 2 < end)
             {
-                y[r + 2] = Vector512.Sum(acc2) + Vector256.Sum(side2);
+                y[r + 2] = Vector512.Sum(acc2) + Vector256.Sum(tail2);
             }
 
             if (r + 3 < end)
             {
-                y[r + 3] = Vector512.Sum(acc3) + Vector256.Sum(side3);
+                y[r + 3] = Vector512.Sum(acc3) + Vector256.Sum(tail3);
             }
         }
     }
@@ -148,26 +130,27 @@ internal static unsafe partial class QuantMatVec
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Pair(
         ref Vector512<float> acc0, ref Vector512<float> acc1, ref Vector512<float> acc2, ref Vector512<float> acc3,
-        byte* q0, byte* q1, byte* q2, byte* q3, sbyte* x, Vector512<int> pair,
+        byte* q0, byte* q1, byte* q2, byte* q3, sbyte* x, int* bias, Vector512<int> pair,
         Vector512<float> t0, Vector512<float> t1, Vector512<float> t2, Vector512<float> t3,
         Vector512<ushort> shifts, Vector512<byte> low, Vector512<short> ones)
     {
         Vector512<sbyte> xv = Vector512.LoadAligned(x);
-        acc0 = Vector512.FusedMultiplyAdd(Dot(q0, xv, shifts, low, ones), Avx512F.PermuteVar16x32(t0, pair), acc0);
-        acc1 = Vector512.FusedMultiplyAdd(Dot(q1, xv, shifts, low, ones), Avx512F.PermuteVar16x32(t1, pair), acc1);
-        acc2 = Vector512.FusedMultiplyAdd(Dot(q2, xv, shifts, low, ones), Avx512F.PermuteVar16x32(t2, pair), acc2);
-        acc3 = Vector512.FusedMultiplyAdd(Dot(q3, xv, shifts, low, ones), Avx512F.PermuteVar16x32(t3, pair), acc3);
+        Vector512<int> bv = Vector512.Load(bias);
+        acc0 = Vector512.FusedMultiplyAdd(Dot(q0, xv, bv, shifts, low, ones), Avx512F.PermuteVar16x32(t0, pair), acc0);
+        acc1 = Vector512.FusedMultiplyAdd(Dot(q1, xv, bv, shifts, low, ones), Avx512F.PermuteVar16x32(t1, pair), acc1);
+        acc2 = Vector512.FusedMultiplyAdd(Dot(q2, xv, bv, shifts, low, ones), Avx512F.PermuteVar16x32(t2, pair), acc2);
+        acc3 = Vector512.FusedMultiplyAdd(Dot(q3, xv, bv, shifts, low, ones), Avx512F.PermuteVar16x32(t3, pair), acc3);
     }
 
-    /// <summary>float(Σ_group q x) for blocks b and b+1 (nibbles at <paramref name="q"/> and q + 18), without the -8 offset.</summary>
+    /// <summary>float(Σ_group (q - 8) x) for blocks b and b+1 (nibbles at <paramref name="q"/> and q + 18).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Dot(byte* q, Vector512<sbyte> x, Vector512<ushort> shifts, Vector512<byte> low, Vector512<short> ones)
+    private static Vector512<float> Dot(byte* q, Vector512<sbyte> x, Vector512<int> bias, Vector512<ushort> shifts, Vector512<byte> low, Vector512<short> ones)
     {
         Vector256<byte> first = Avx2.BroadcastVector128ToVector256(q);
         Vector256<byte> second = Avx2.BroadcastVector128ToVector256(q + QuantDot.Q4Stride);
         Vector512<ushort> both = first.ToVector512Unsafe().WithUpper(second).AsUInt16();
         Vector512<byte> nibbles = Avx512BW.ShiftRightLogicalVariable(both, shifts).AsByte() & low;
-        Vector512<int> sums = Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(nibbles, x), ones);
+        Vector512<int> sums = Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(nibbles, x), ones) + bias;
         return Vector512.ConvertToSingle(sums);
     }
 }

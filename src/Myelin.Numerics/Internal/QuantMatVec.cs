@@ -36,8 +36,8 @@ namespace Myelin.Numerics.Internal;
 /// </remarks>
 internal static unsafe partial class QuantMatVec
 {
-    /// <summary>Bytes of prepared activation per block: 32 quants, 8 int32 bias lanes, one float scale, one float offset.</summary>
-    public const int PreparedBytesPerBlock = 32 + 32 + 4 + 4;
+    /// <summary>Bytes of prepared activation per block: 32 quants, 8 int32 bias lanes, one float scale.</summary>
+    public const int PreparedBytesPerBlock = 32 + 32 + 4;
 
     /// <summary>Whether this path runs at <paramref name="level"/> on this machine.</summary>
     public static bool IsSupported(SimdLevel level) => level >= SimdLevel.Vector256 && AvxVnni.IsSupported;
