@@ -25,6 +25,13 @@ public sealed class MyelinOptions
     /// <summary>Disk budget (MiB) of the KV tier under <c>{data}/kv-cache</c> that keeps evicted prefixes across restarts (0 turns it off).</summary>
     public int KvDiskCacheMegabytes { get; set; } = 2048;
 
+    /// <summary>
+    /// Whether alert webhooks may reach private addresses (loopback, RFC 1918, unique-local, carrier-grade NAT,
+    /// link-local; <c>--allow-private-webhooks</c>). Off by default: any writer key can set a webhook, so with this on a
+    /// tenant can make the server call hosts on its own network. Cloud metadata endpoints stay blocked either way.
+    /// </summary>
+    public bool AllowPrivateWebhookTargets { get; set; }
+
     /// <summary>Requests per second each tenant may make on average.</summary>
     public int RateLimitPerSecond { get; set; } = 500;
 

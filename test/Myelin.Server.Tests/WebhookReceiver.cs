@@ -18,8 +18,11 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public IReadOnlyList<Request> Requests => [.. _requests];
 
-    /// <summary>Starts the listener; <paramref name="status"/> maps the 1-based request number to the status to answer.</summary>
-    public static async Task<WebhookReceiver> StartAsync(Func<int, int> status)
+    /// <summary>
+    /// Starts the listener; <paramref name="status"/> maps the 1-based request number to the status to answer, sent with a
+    /// <c>Location</c> header when <paramref name="location"/> is given.
+    /// </summary>
+    public static async Task<WebhookReceiver> StartAsync(Func<int, int> status, string? location = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -32,6 +35,11 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             await context.Request.Body.CopyToAsync(buffer);
             receiver._requests.Enqueue(new Request(
                 buffer.ToArray(), context.Request.Headers["X-Myelin-Signature"].ToString(), context.Request.Headers["X-Myelin-Event"].ToString()));
+            if (location is not null)
+            {
+                context.Response.Headers.Location = location;
+            }
+
             return Results.StatusCode(status(receiver._requests.Count));
         });
         await app.StartAsync();

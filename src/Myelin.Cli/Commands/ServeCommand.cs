@@ -42,15 +42,29 @@ internal static class ServeCommand
             Description = "Disk budget for evicted prefixes kept across restarts under <data>/kv-cache (0 turns it off).",
             DefaultValueFactory = _ => 2048,
         };
-        var command = new Command("serve", "Start the Myelin server and dashboard.") { data, urls, postgres, models, prefixCache, kvDisk };
+        var privateWebhooks = new Option<bool>("--allow-private-webhooks")
+        {
+            Description = "Let alert webhooks reach private addresses (loopback, 10/8, 172.16/12, 192.168/16, fc00::/7, ...); off.",
+        };
+        var command = new Command("serve", "Start the Myelin server and dashboard.")
+        {
+            data, urls, postgres, models, prefixCache, kvDisk, privateWebhooks,
+        };
         command.SetAction((result, cancellationToken) => RunAsync(
             result.GetValue(data)!, result.GetValue(urls)!, result.GetValue(postgres), result.GetValue(models) ?? [], result.GetValue(prefixCache),
-            result.GetValue(kvDisk), cancellationToken));
+            result.GetValue(kvDisk), result.GetValue(privateWebhooks), cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(
-        string data, string[] urls, string? postgres, string[] models, int prefixCacheTokens, int kvDiskMegabytes, CancellationToken cancellationToken)
+        string data,
+        string[] urls,
+        string? postgres,
+        string[] models,
+        int prefixCacheTokens,
+        int kvDiskMegabytes,
+        bool allowPrivateWebhooks,
+        CancellationToken cancellationToken)
     {
         string[] addresses = [.. urls.SelectMany(u => u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
         foreach (string address in addresses)
@@ -68,6 +82,7 @@ internal static class ServeCommand
             AdminKey = Environment.GetEnvironmentVariable("MYELIN_ADMIN_KEY") is { Length: > 0 } key ? key : null,
             PrefixCacheTokens = prefixCacheTokens,
             KvDiskCacheMegabytes = kvDiskMegabytes,
+            AllowPrivateWebhookTargets = allowPrivateWebhooks,
         };
         foreach (string model in models)
         {

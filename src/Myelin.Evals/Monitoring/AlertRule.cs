@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Myelin.Core;
 
 namespace Myelin.Evals.Monitoring;
@@ -34,7 +35,11 @@ public sealed record AlertRule
     public string? Secret { get; init; }
 
     /// <summary>Throws <see cref="MyelinValidationException"/> when the rule is malformed.</summary>
-    public void Validate()
+    /// <param name="allowPrivateWebhookTargets">
+    /// Whether the operator allows webhooks to private addresses. A <see cref="WebhookUrl"/> whose host is a literal IP
+    /// address that <see cref="WebhookAddressScreen"/> blocks is rejected; a host name is judged at each connection.
+    /// </param>
+    public void Validate(bool allowPrivateWebhookTargets = false)
     {
         if (!MonitorConfig.IsName(Name))
         {
@@ -67,14 +72,39 @@ public sealed record AlertRule
             throw new MyelinValidationException("invalid_alert_rule", "'minCount' must be from 1 to 1000000.");
         }
 
-        if (WebhookUrl is { } url && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
+        if (WebhookUrl is { } url)
         {
-            throw new MyelinValidationException("invalid_alert_rule", "'webhookUrl' must be an absolute http or https URL.");
+            ValidateWebhookUrl(url, allowPrivateWebhookTargets);
         }
 
         if (WebhookUrl is not null && Secret is not { Length: >= 16 and <= 256 })
         {
             throw new MyelinValidationException("invalid_alert_rule", "A rule with a webhook needs a 'secret' of 16 to 256 characters.");
+        }
+    }
+
+    private static void ValidateWebhookUrl(Uri url, bool allowPrivateTargets)
+    {
+        if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps) || string.IsNullOrEmpty(url.Host))
+        {
+            throw new MyelinValidationException("invalid_alert_rule", "'webhookUrl' must be an absolute http or https URL with a host.");
+        }
+
+        if (url.UserInfo.Length > 0)
+        {
+            throw new MyelinValidationException(
+                "invalid_alert_rule",
+                "'webhookUrl' must not carry credentials (user:password@); receivers check the 'X-Myelin-Signature' instead.");
+        }
+
+        if (url.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
+            && IPAddress.TryParse(url.DnsSafeHost, out IPAddress? address)
+            && WebhookAddressScreen.BlockedRange(address, allowPrivateTargets) is { } range)
+        {
+            throw new MyelinValidationException(
+                "invalid_alert_rule",
+                $"'webhookUrl' is refused: {WebhookAddressScreen.Reason(address, range)}. Webhooks may reach public addresses only"
+                + (allowPrivateTargets ? "." : " unless the operator allows private targets (myelin serve --allow-private-webhooks)."));
         }
     }
 

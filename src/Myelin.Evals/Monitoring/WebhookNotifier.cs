@@ -12,7 +12,8 @@ namespace Myelin.Evals.Monitoring;
 /// <summary>
 /// Delivers alert events to their rule's webhook: an HTTP POST of a JSON body signed with HMAC-SHA256 under the rule's
 /// secret (<c>X-Myelin-Signature: sha256=&lt;hex&gt;</c>), retried with exponential backoff (Polly) on transport errors,
-/// timeouts, 408, 429 and 5xx. Every attempt is returned for the delivery log.
+/// timeouts, 408, 429 and 5xx. Every attempt is returned for the delivery log. A target refused by the client's
+/// <see cref="WebhookConnector"/> is one attempt, logged with the reason and not retried.
 /// </summary>
 /// <remarks>
 /// Thread-safe. Backoff waits run on the given <see cref="TimeProvider"/>. Receivers verify the signature over the raw
@@ -34,7 +35,10 @@ public sealed class WebhookNotifier
     private readonly TimeSpan _firstRetryDelay;
 
     /// <summary>Creates the notifier.</summary>
-    /// <param name="http">The client (not owned); its timeout bounds each attempt.</param>
+    /// <param name="http">
+    /// The client (not owned); its timeout bounds each attempt. Build it over <see cref="WebhookConnector.CreateHandler"/>
+    /// so that tenants cannot reach the server's own network.
+    /// </param>
     /// <param name="time">Clock for backoff waits and attempt times; the system clock when null.</param>
     /// <param name="firstRetryDelay">Wait before the first retry, doubled for each further one (default 1 s).</param>
     public WebhookNotifier(HttpClient http, TimeProvider? time = null, TimeSpan? firstRetryDelay = null)
@@ -67,7 +71,7 @@ public sealed class WebhookNotifier
                 UseJitter = false,
                 ShouldHandle = new PredicateBuilder<int>()
                     .HandleResult(status => status is 408 or 429 or >= 500)
-                    .Handle<HttpRequestException>()
+                    .Handle<HttpRequestException>(ex => WebhookTargetBlockedException.Find(ex) is null)
                     .Handle<TaskCanceledException>(_ => !cancellationToken.IsCancellationRequested),
             })
             .Build();
@@ -91,7 +95,8 @@ public sealed class WebhookNotifier
                     }
                     catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !token.IsCancellationRequested))
                     {
-                        attempts.Add(new WebhookDelivery(alert.Id, rule.Name, attempt, _time.GetUtcNow(), null, ex.Message));
+                        string error = WebhookTargetBlockedException.Find(ex)?.Message ?? ex.Message;
+                        attempts.Add(new WebhookDelivery(alert.Id, rule.Name, attempt, _time.GetUtcNow(), null, error));
                         throw;
                     }
                 },

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Myelin.Core;
 using Myelin.Evals.Monitoring;
+using Myelin.Hosting;
 using Myelin.Server.Auth;
 
 namespace Myelin.Server.Endpoints;
@@ -56,7 +57,7 @@ public static class AlertsApi
     }
 
     private static async Task<Results<Created<AlertRuleOutput>, Ok<AlertRuleOutput>>> PutRuleAsync(
-        string name, AlertRuleInput? input, HttpContext context, IMonitorStore store)
+        string name, AlertRuleInput? input, HttpContext context, IMonitorStore store, MyelinOptions options)
     {
         Principal principal = context.RequireMyelinPrincipal();
         if (input is null)
@@ -87,7 +88,7 @@ public static class AlertsApi
             WebhookUrl = webhook,
             Secret = input.Secret ?? generated,
         };
-        rule.Validate();
+        rule.Validate(options.AllowPrivateWebhookTargets);
         bool created = await store.PutRuleAsync(principal.Tenant, rule, context.RequestAborted).ConfigureAwait(false);
         AlertRuleStatus status = (await store.ListRulesAsync(principal.Tenant, context.RequestAborted).ConfigureAwait(false)).First(r => r.Rule.Name == name);
         AlertRuleOutput output = ToOutput(status, generated);
