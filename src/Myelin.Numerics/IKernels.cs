@@ -70,6 +70,16 @@ public interface IKernels
         float alpha, ReadOnlySpan<float> a, int lda, int strideA, ReadOnlySpan<float> b, int ldb, int strideB,
         float beta, Span<float> c, int ldc, int strideC);
 
+    /// <summary>
+    /// <c>destination[i] = source[i]</c> with stores that bypass the caches where the hardware has them (non-temporal
+    /// stores): for data written now and read much later, if ever, such as a KV block stored in a prefix cache, so the
+    /// copy does not evict what the running computation reads (a small model's weights, the live sequences' KV).
+    /// The spans must not overlap.
+    /// </summary>
+    /// <param name="source">[length]</param>
+    /// <param name="destination">[length]</param>
+    void CopyStreaming(ReadOnlySpan<float> source, Span<float> destination);
+
     /// <summary><c>destination[i] = x[i] + y[i]</c>.</summary>
     /// <param name="x">[length]</param>
     /// <param name="y">[length]</param>

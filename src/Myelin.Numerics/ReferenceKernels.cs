@@ -19,6 +19,16 @@ public sealed partial class ReferenceKernels : IKernels
     public SimdLevel Level => SimdLevel.Scalar;
 
     /// <inheritdoc />
+    public void CopyStreaming(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        KernelChecks.Same(source.Length, destination.Length, nameof(destination));
+        for (int i = 0; i < source.Length; i++)
+        {
+            destination[i] = source[i];
+        }
+    }
+
+    /// <inheritdoc />
     public void Add(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination)
     {
         KernelChecks.Same(x.Length, y.Length, nameof(y));

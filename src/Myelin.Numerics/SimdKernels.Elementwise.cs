@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Myelin.Numerics.Internal;
 
 namespace Myelin.Numerics;
@@ -6,6 +8,61 @@ namespace Myelin.Numerics;
 /// <content>Elementwise kernels and reductions through the width-dispatched drivers in <see cref="VectorOps"/>.</content>
 public sealed partial class SimdKernels
 {
+    /// <inheritdoc />
+    public unsafe void CopyStreaming(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        KernelChecks.Same(source.Length, destination.Length, nameof(destination));
+        int width = _level switch
+        {
+            SimdLevel.Vector512 => Vector512<float>.Count,
+            SimdLevel.Vector256 => Vector256<float>.Count,
+            SimdLevel.Vector128 => Vector128<float>.Count,
+            _ => 0,
+        };
+        if (width == 0 || source.Length < 4 * width || !Sse.IsSupported)
+        {
+            source.CopyTo(destination);
+            return;
+        }
+
+        fixed (float* s = source)
+        fixed (float* d = destination)
+        {
+            // Scalar stores until the destination is vector-aligned (non-temporal stores need alignment), then whole
+            // vectors, then the tail; the fence orders the write-combined stores before anything after the copy.
+            int n = source.Length;
+            int i = 0;
+            while (((nuint)(d + i) & (nuint)((width * sizeof(float)) - 1)) != 0)
+            {
+                d[i] = s[i];
+                i++;
+            }
+
+            for (; i + width <= n; i += width)
+            {
+                switch (width)
+                {
+                    case 16:
+                        Vector512.Load(s + i).StoreAlignedNonTemporal(d + i);
+                        break;
+                    case 8:
+                        Vector256.Load(s + i).StoreAlignedNonTemporal(d + i);
+                        break;
+                    default:
+                        Vector128.Load(s + i).StoreAlignedNonTemporal(d + i);
+                        break;
+                }
+            }
+
+            for (; i < n; i++)
+            {
+                d[i] = s[i];
+            }
+
+            Sse.StoreFence();
+        }
+    }
+
     /// <inheritdoc />
     public void Add(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination)
     {

@@ -8,6 +8,30 @@ public class ElementwiseKernelTests
 
     [Theory]
     [MemberData(nameof(TestData.SimdNames), MemberType = typeof(TestData))]
+    public void Streaming_copy_is_exact_at_every_length_and_destination_alignment(string name)
+    {
+        // Non-temporal stores need an aligned destination: every start offset within a 64-byte line, lengths around
+        // the vector widths, and the bytes just outside the destination left untouched.
+        IKernels k = Kernels.Create(name);
+        float[] source = TestData.Random(300, 42);
+        float[] target = new float[320];
+        foreach (int offset in Enumerable.Range(0, 17))
+        {
+            foreach (int n in new[] { 0, 1, 3, 15, 16, 17, 63, 64, 65, 100, 257, 300 - offset })
+            {
+                Array.Fill(target, float.NaN);
+                k.CopyStreaming(source.AsSpan(offset, n), target.AsSpan(offset, n));
+                Assert.Equal(source.AsSpan(offset, n).ToArray(), target.AsSpan(offset, n).ToArray());
+                Assert.All(target.AsSpan(0, offset).ToArray(), v => Assert.True(float.IsNaN(v)));
+                Assert.All(target.AsSpan(offset + n).ToArray(), v => Assert.True(float.IsNaN(v)));
+            }
+        }
+
+        Assert.Throws<ArgumentException>(() => k.CopyStreaming(source.AsSpan(0, 10), target.AsSpan(0, 9)));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestData.SimdNames), MemberType = typeof(TestData))]
     public void Elementwise_kernels_match_reference_for_every_length_0_to_256(string name)
     {
         IKernels k = Kernels.Create(name);

@@ -394,8 +394,11 @@ public sealed class RadixPrefixCache
             int kvDim = Pool.KvDim;
             for (int l = 0; l < Pool.LayerCount; l++)
             {
-                sequence.Keys(l)[(from * kvDim)..(to * kvDim)].CopyTo(Pool.Keys(block, l)[((from - blockStart) * kvDim)..]);
-                sequence.Values(l)[(from * kvDim)..(to * kvDim)].CopyTo(Pool.Values(block, l)[((from - blockStart) * kvDim)..]);
+                // Written around the caches: a stored prefix is read again only on a later hit, and a cached copy would
+                // evict what the running batch reads (at a 0% hit rate it cost about 1% of throughput).
+                int count = (to - from) * kvDim;
+                Numerics.Kernels.Default.CopyStreaming(sequence.Keys(l).Slice(from * kvDim, count), Pool.Keys(block, l).Slice((from - blockStart) * kvDim, count));
+                Numerics.Kernels.Default.CopyStreaming(sequence.Values(l).Slice(from * kvDim, count), Pool.Values(block, l).Slice((from - blockStart) * kvDim, count));
             }
 
             blocks.Add(block);

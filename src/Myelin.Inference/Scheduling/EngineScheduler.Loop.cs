@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Myelin.Inference.Sampling;
 
@@ -96,6 +97,7 @@ public sealed partial class EngineScheduler
             Active best = queue.Peek();
             if (_cache is not null && queue.Count > 1)
             {
+                long started = Stopwatch.GetTimestamp();
                 int bestMatch = -1;
                 foreach (Active candidate in queue)
                 {
@@ -109,6 +111,7 @@ public sealed partial class EngineScheduler
                 var rest = queue.Where(a => !ReferenceEquals(a, best)).ToList();
                 queue.Clear();
                 rest.ForEach(queue.Enqueue);
+                AddCacheTime(started);
             }
             else
             {
@@ -134,10 +137,18 @@ public sealed partial class EngineScheduler
         active.Sampler = new Sampler(active.Request.Sampling with { MaxTokens = Math.Min(active.Request.Sampling.MaxTokens, capacity - active.Prompt.Length) }, _model.Shape.VocabSize);
         active.Sampler.AddPromptTokens(active.Prompt);
         ReadOnlySpan<int> reusable = active.Prompt.AsSpan(0, active.Prompt.Length - 1);
-        active.Cached = _cache?.Load(active.Request.Tenant, reusable, active.Sequence) ?? 0;
+        if (_cache is not null)
+        {
+            long started = Stopwatch.GetTimestamp();
+            active.Cached = _cache.Load(active.Request.Tenant, reusable, active.Sequence);
+            AddCacheTime(started);
+        }
+
         if (DiskTier is { } disk)
         {
+            long started = Stopwatch.GetTimestamp();
             active.Cached = disk.Restore(active.Request.Tenant, reusable, active.Sequence, active.Cached);
+            AddCacheTime(started);
         }
 
         active.Prefilled = active.Cached;
@@ -244,13 +255,23 @@ public sealed partial class EngineScheduler
     {
         if (error is null && _cache is not null && active.Sequence is { Length: > 0 } sequence)
         {
+            long started = Stopwatch.GetTimestamp();
             _cache.Store(active.Request.Tenant, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(active.AllTokens)[..sequence.Length], sequence);
+            AddCacheTime(started);
         }
 
         _metrics.Record(_metrics.EndToEnd, _time.GetElapsedTime(active.Arrived).TotalSeconds);
         _running.Remove(active);
         Volatile.Write(ref _runningCount, _running.Count);
         active.Output.Writer.TryComplete(error);
+    }
+
+    /// <summary>Adds the time since <paramref name="started"/> to what the prefix cache has cost this scheduler.</summary>
+    private void AddCacheTime(long started)
+    {
+        long elapsed = Stopwatch.GetTimestamp() - started;
+        Interlocked.Add(ref _cacheTicks, elapsed);
+        _metrics.Add(_metrics.PrefixCacheTime, (double)elapsed / Stopwatch.Frequency);
     }
 
     private sealed class Active(GenerationRequest request, long arrived, CancellationToken cancellationToken)

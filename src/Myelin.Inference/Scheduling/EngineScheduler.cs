@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Myelin.Inference.Caching;
@@ -32,6 +33,7 @@ public sealed partial class EngineScheduler : IDisposable
     private int _waitingCount;
     private int _runningCount;
     private int _nextTenant;
+    private long _cacheTicks;
 
     /// <summary>Starts the scheduler's thread over <paramref name="model"/>, which it uses exclusively from now on.</summary>
     /// <param name="model">The model; the scheduler's thread is its only user from now on.</param>
@@ -58,6 +60,12 @@ public sealed partial class EngineScheduler : IDisposable
 
     /// <summary>The disk tier that extends memory prefix hits with prefixes spilled earlier (or before a restart); null for none.</summary>
     public Caching.DiskKvTier? DiskTier { get; init; }
+
+    /// <summary>
+    /// Time the scheduler's thread has spent in the prefix cache (ordering waiting requests by cached prefix, loading
+    /// hits into new sequences, storing finished ones, evicting): what the cache costs, hit or miss.
+    /// </summary>
+    public TimeSpan PrefixCacheTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _cacheTicks));
 
     /// <summary>Requests generating now.</summary>
     public int Running => Volatile.Read(ref _runningCount);

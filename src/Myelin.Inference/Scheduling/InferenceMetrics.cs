@@ -4,7 +4,8 @@ namespace Myelin.Inference.Scheduling;
 
 /// <summary>
 /// Engine metrics with vLLM's meanings: time to first token, inter-token latency, queue time, end-to-end latency,
-/// prompt and generation tokens, prefix-cache queries and hits, running and waiting requests.
+/// prompt and generation tokens, prefix-cache queries and hits, running and waiting requests; and the engine time
+/// spent in the prefix cache.
 /// </summary>
 internal sealed class InferenceMetrics
 {
@@ -27,6 +28,7 @@ internal sealed class InferenceMetrics
         GenerationTokens = meter.CreateCounter<long>("myelin.inference.generation_tokens", "{token}", "Tokens generated.");
         PrefixCacheQueries = meter.CreateCounter<long>("myelin.inference.prefix_cache_queries", "{token}", "Prompt tokens looked up in the prefix cache.");
         PrefixCacheHits = meter.CreateCounter<long>("myelin.inference.prefix_cache_hits", "{token}", "Prompt tokens found in the prefix cache.");
+        PrefixCacheTime = meter.CreateCounter<double>("myelin.inference.prefix_cache_time", "s", "Engine time spent in the prefix cache (lookups, loads, stores, eviction).");
         meter.CreateObservableGauge("myelin.inference.requests_running", () => new Measurement<int>(running(), _model), "{request}", "Requests generating now.");
         meter.CreateObservableGauge("myelin.inference.requests_waiting", () => new Measurement<int>(waiting(), _model), "{request}", "Requests waiting for a slot.");
         meter.CreateObservableGauge("myelin.inference.kv_cache_usage", () => new Measurement<double>(kvUsage(), _model), "1", "Share of prefix-cache KV blocks in use.");
@@ -48,9 +50,14 @@ internal sealed class InferenceMetrics
 
     public Counter<long> PrefixCacheHits { get; }
 
+    public Counter<double> PrefixCacheTime { get; }
+
     /// <summary>Records a duration in seconds, tagged with the model.</summary>
     public void Record(Histogram<double> histogram, double seconds) => histogram.Record(seconds, _model);
 
     /// <summary>Adds to a counter, tagged with the model.</summary>
     public void Add(Counter<long> counter, long value) => counter.Add(value, _model);
+
+    /// <summary>Adds to a counter, tagged with the model.</summary>
+    public void Add(Counter<double> counter, double value) => counter.Add(value, _model);
 }

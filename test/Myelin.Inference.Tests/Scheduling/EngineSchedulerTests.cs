@@ -91,8 +91,12 @@ public sealed class EngineSchedulerTests
             Assert.Contains(recorded, r => r.Name == "myelin.inference.time_to_first_token" && r.Value > 0);
             Assert.Contains(recorded, r => r.Name == "myelin.inference.inter_token_latency");
             Assert.Contains(recorded, r => r.Name == "myelin.inference.prefix_cache_hits" && r.Value > 0);
+            Assert.Contains(recorded, r => r.Name == "myelin.inference.prefix_cache_time" && r.Value > 0);
             Assert.Contains(recorded, r => r.Name == "myelin.inference.requests_running");
         }
+
+        // The engine's time in the cache is counted (stores and loads happened) and is a fraction of the run.
+        Assert.True(scheduler.PrefixCacheTime > TimeSpan.Zero);
     }
 
     [Fact]
