@@ -47,6 +47,11 @@ if (args.Length > 0 && args[0] == "prefix-miss")
     return await Myelin.Benchmarks.Inference.PrefixMissSideBySide.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "prefill-cpu")
+{
+    return Myelin.Benchmarks.Inference.PrefillCpuTime.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "qgemm")
 {
     return Myelin.Benchmarks.Numerics.QuantizedMatMulSideBySide.Run(args[1..]);
