@@ -29,9 +29,16 @@ internal sealed class StreamBuffers : IDisposable
     public void Copy(int threads) => Split(threads, (start, length) =>
         _b.AsSpan().Slice(start, length).CopyTo(_a.AsSpan().Slice(start, length)));
 
-    /// <summary>Sums b; the result is kept so the loads cannot be dropped.</summary>
+    /// <summary>Sums b in one sequential stream per thread; the result is kept so the loads cannot be dropped.</summary>
     public void Read(int threads) => Split(threads, (start, length) =>
         Interlocked.Exchange(ref _sink, System.Numerics.Tensors.TensorPrimitives.Sum(_b.AsSpan().Slice(start, length))));
+
+    /// <summary>
+    /// Sums b as four interleaved streams per thread with software prefetch a few KB ahead: the access pattern of a
+    /// quantised mat-vec (four weight rows per pass), which on this VM reads faster than one sequential stream.
+    /// </summary>
+    public void ReadStreams(int threads) => Split(threads, (start, length) =>
+        Interlocked.Exchange(ref _sink, SumStreams(_b.AsSpan().Slice(start, length))));
 
     public void Triad(int threads) => Split(threads, (start, length) =>
         System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
@@ -42,6 +49,40 @@ internal sealed class StreamBuffers : IDisposable
         _a.Dispose();
         _b.Dispose();
         _c.Dispose();
+    }
+
+    private static unsafe float SumStreams(ReadOnlySpan<float> span)
+    {
+        const int Ahead = 1024; // floats (4 KB) ahead in each stream
+        int quarter = span.Length / 4 / 16 * 16;
+        var a0 = System.Runtime.Intrinsics.Vector256<float>.Zero;
+        var a1 = a0;
+        var a2 = a0;
+        var a3 = a0;
+        fixed (float* p = span)
+        {
+            float* p0 = p;
+            float* p1 = p + quarter;
+            float* p2 = p + (2 * quarter);
+            float* p3 = p + (3 * quarter);
+            for (int i = 0; i < quarter; i += 16)
+            {
+                if (System.Runtime.Intrinsics.X86.Sse.IsSupported && i + Ahead < quarter)
+                {
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(p0 + i + Ahead);
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(p1 + i + Ahead);
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(p2 + i + Ahead);
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(p3 + i + Ahead);
+                }
+
+                a0 += System.Runtime.Intrinsics.Vector256.Load(p0 + i) + System.Runtime.Intrinsics.Vector256.Load(p0 + i + 8);
+                a1 += System.Runtime.Intrinsics.Vector256.Load(p1 + i) + System.Runtime.Intrinsics.Vector256.Load(p1 + i + 8);
+                a2 += System.Runtime.Intrinsics.Vector256.Load(p2 + i) + System.Runtime.Intrinsics.Vector256.Load(p2 + i + 8);
+                a3 += System.Runtime.Intrinsics.Vector256.Load(p3 + i) + System.Runtime.Intrinsics.Vector256.Load(p3 + i + 8);
+            }
+        }
+
+        return System.Runtime.Intrinsics.Vector256.Sum(a0 + a1 + a2 + a3) + System.Numerics.Tensors.TensorPrimitives.Sum(span[(4 * quarter)..]);
     }
 
     private void Split(int threads, Action<int, int> body)
