@@ -39,6 +39,21 @@ internal sealed class RawStatement : IDisposable
         }
     }
 
+    /// <summary>Runs a query for one integer column and resets the statement; false when it returns no row.</summary>
+    public bool TryQueryInt64(out long value)
+    {
+        int rc = raw.sqlite3_step(_statement);
+        value = rc == raw.SQLITE_ROW ? raw.sqlite3_column_int64(_statement, 0) : 0;
+        int reset = raw.sqlite3_reset(_statement);
+        if (rc != raw.SQLITE_ROW)
+        {
+            Check(rc);
+        }
+
+        Check(reset);
+        return rc == raw.SQLITE_ROW;
+    }
+
     public void Dispose() => _statement.Dispose();
 
     private void Check(int rc)

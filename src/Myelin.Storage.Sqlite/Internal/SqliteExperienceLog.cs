@@ -15,7 +15,7 @@ internal sealed class SqliteExperienceLog : IExperienceLog
         """;
 
     private const string HeadSql = "SELECT COALESCE(MAX(log_offset), 0) FROM log WHERE tenant = @tenant";
-    private const string FindKeySql = "SELECT log_offset FROM log WHERE tenant = @tenant AND idempotency_key = @key";
+    private const string FindKeySql = "SELECT log_offset FROM log WHERE tenant = ?1 AND idempotency_key = ?2";
     private const string RedactSql = "UPDATE log SET payload = @payload WHERE tenant = @tenant AND log_offset = @offset";
     private const string Columns = "log_offset, kind, ts, recorded_at, trace_id, session_id, episode_id, idempotency_key, payload";
 
@@ -146,12 +146,11 @@ internal sealed class SqliteExperienceLog : IExperienceLog
 
     private static bool TryFindKey(SqliteSession session, string tenantId, string key, out long offset)
     {
-        SqliteCommand find = session.Command(FindKeySql);
-        find.Parameters.AddWithValue("@tenant", tenantId);
-        find.Parameters.AddWithValue("@key", key);
-        object? value = find.ExecuteScalar();
-        offset = value is long found ? found : 0;
-        return value is long;
+        // Once per keyed record (every span), so it goes through the C API like the insert beside it.
+        RawStatement find = session.Statement(FindKeySql);
+        find.Bind(1, tenantId);
+        find.Bind(2, key);
+        return find.TryQueryInt64(out offset);
     }
 
     private static long Head(SqliteSession session, string tenantId)
