@@ -29,7 +29,8 @@ internal sealed class RawStatement : IDisposable
         Check(value is null ? raw.sqlite3_bind_null(_statement, position) : raw.sqlite3_bind_text(_statement, position, value));
 
     /// <summary>Runs the statement to completion and resets it for the next row (bindings are kept).</summary>
-    public void Execute()
+    /// <returns>The rows it inserted, updated or deleted (0 for a query, or an insert its conflict clause skipped).</returns>
+    public int Execute()
     {
         int rc = raw.sqlite3_step(_statement);
         int reset = raw.sqlite3_reset(_statement);
@@ -37,6 +38,8 @@ internal sealed class RawStatement : IDisposable
         {
             Check(rc == raw.SQLITE_ROW ? reset : rc);
         }
+
+        return raw.sqlite3_changes(_db);
     }
 
     /// <summary>Runs a query for one integer column and resets the statement; false when it returns no row.</summary>

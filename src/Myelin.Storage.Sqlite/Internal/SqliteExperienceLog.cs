@@ -14,6 +14,10 @@ internal sealed class SqliteExperienceLog : IExperienceLog
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
         """;
 
+    // A keyed record is inserted unless its key is taken; the unique index on (tenant, idempotency_key) answers that during
+    // the insert, so the common case (a new key) costs no separate lookup.
+    private const string InsertKeyedSql = InsertSql + " ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING";
+
     private const string HeadSql = "SELECT COALESCE(MAX(log_offset), 0) FROM log WHERE tenant = @tenant";
     private const string FindKeySql = "SELECT log_offset FROM log WHERE tenant = ?1 AND idempotency_key = ?2";
     private const string RedactSql = "UPDATE log SET payload = @payload WHERE tenant = @tenant AND log_offset = @offset";
@@ -111,32 +115,54 @@ internal sealed class SqliteExperienceLog : IExperienceLog
         RawStatement insert = session.Statement(InsertSql);
         insert.Bind(1, tenantId);
         insert.Bind(5, recordedAt);
+        RawStatement? insertKeyed = null;
 
         for (int i = 0; i < records.Count; i++)
         {
             NewExperienceRecord record = records[i];
+            RawStatement statement = insert;
             if (record.IdempotencyKey is { } key)
             {
                 batchKeys ??= new Dictionary<string, long>(StringComparer.Ordinal);
-                if (batchKeys.TryGetValue(key, out long seen) || TryFindKey(session, tenantId, key, out seen))
+                if (batchKeys.TryGetValue(key, out long seen))
                 {
                     results[i] = new AppendResult(seen, Duplicate: true);
                     continue;
                 }
 
-                batchKeys.Add(key, head + 1);
+                if (insertKeyed is null)
+                {
+                    insertKeyed = session.Statement(InsertKeyedSql);
+                    insertKeyed.Bind(1, tenantId);
+                    insertKeyed.Bind(5, recordedAt);
+                }
+
+                statement = insertKeyed;
+            }
+
+            statement.Bind(2, head + 1);
+            statement.Bind(3, record.Kind);
+            statement.Bind(4, record.Timestamp is { } ts ? UnixMicros.From(ts) : recordedAt);
+            statement.Bind(6, record.TraceId);
+            statement.Bind(7, record.SessionId);
+            statement.Bind(8, record.EpisodeId);
+            statement.Bind(9, record.IdempotencyKey);
+            statement.Bind(10, record.PayloadJson);
+            if (statement.Execute() == 0)
+            {
+                // Only a keyed insert does nothing: its key was stored by an earlier append.
+                long first = FirstOffset(session, tenantId, record.IdempotencyKey!);
+                results[i] = new AppendResult(first, Duplicate: true);
+                batchKeys![record.IdempotencyKey!] = first;
+                continue;
             }
 
             head++;
-            insert.Bind(2, head);
-            insert.Bind(3, record.Kind);
-            insert.Bind(4, record.Timestamp is { } ts ? UnixMicros.From(ts) : recordedAt);
-            insert.Bind(6, record.TraceId);
-            insert.Bind(7, record.SessionId);
-            insert.Bind(8, record.EpisodeId);
-            insert.Bind(9, record.IdempotencyKey);
-            insert.Bind(10, record.PayloadJson);
-            insert.Execute();
+            if (record.IdempotencyKey is { } stored)
+            {
+                batchKeys!.Add(stored, head);
+            }
+
             results[i] = new AppendResult(head, Duplicate: false);
         }
 
@@ -144,13 +170,13 @@ internal sealed class SqliteExperienceLog : IExperienceLog
         return results;
     }
 
-    private static bool TryFindKey(SqliteSession session, string tenantId, string key, out long offset)
+    /// <summary>The offset of the record stored under <paramref name="key"/> (the caller knows there is one).</summary>
+    private static long FirstOffset(SqliteSession session, string tenantId, string key)
     {
-        // Once per keyed record (every span), so it goes through the C API like the insert beside it.
         RawStatement find = session.Statement(FindKeySql);
         find.Bind(1, tenantId);
         find.Bind(2, key);
-        return find.TryQueryInt64(out offset);
+        return find.TryQueryInt64(out long offset) ? offset : throw new InvalidOperationException($"No record holds idempotency key '{key}'.");
     }
 
     private static long Head(SqliteSession session, string tenantId)
