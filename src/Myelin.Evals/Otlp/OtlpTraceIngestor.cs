@@ -43,83 +43,71 @@ public static class OtlpTraceIngestor
         IExperienceLog log, TraceIndexer? indexer, TenantId tenant, IReadOnlyList<SpanData> spans, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spans);
-        var reasons = new List<string>();
-        long rejected = 0;
+        var refused = new Refusals();
         int accepted = 0;
-        var chunk = new List<NewExperienceRecord>();
-        var entries = new List<TraceIndexEntry?>();
+        var chunk = new Chunk();
         var records = new List<NewExperienceRecord>(1);
         using var json = new SpanJsonBuffer();
         foreach (SpanData span in spans)
         {
             if (Check(span) is { } problem)
             {
-                rejected++;
-                if (reasons.Count < MaxReasons)
-                {
-                    reasons.Add(problem);
-                }
-
+                refused.Add(problem);
                 continue;
             }
 
             records.Clear();
             bool truncated = SpanRecords.AddRecords(span, json, records);
-            try
+            if (chunk.Records.Count + records.Count > ChunkRecords)
             {
-                ExperienceRecordRules.Validate(records);
-            }
-            catch (MyelinValidationException ex)
-            {
-                rejected++;
-                if (reasons.Count < MaxReasons)
-                {
-                    reasons.Add($"span {span.SpanId}: {ex.Message}");
-                }
-
-                continue;
+                accepted += await AppendAsync(log, indexer, tenant, chunk, refused, cancellationToken).ConfigureAwait(false);
+                chunk = new Chunk();
             }
 
-            if (chunk.Count + records.Count > ChunkRecords)
-            {
-                await AppendAsync(log, indexer, tenant, chunk, entries, cancellationToken).ConfigureAwait(false);
-                chunk = [];
-                entries = [];
-            }
-
-            chunk.AddRange(records);
-            if (indexer is not null)
-            {
-                // The span record comes first; its evaluation records are not indexed.
-                entries.Add(TraceIndexEntries.FromSpan(span, records[0], truncated));
-                for (int i = 1; i < records.Count; i++)
-                {
-                    entries.Add(null);
-                }
-            }
-
-            accepted++;
+            // The span record comes first; its evaluation records are not indexed.
+            chunk.Add(span.SpanId, records, indexer is null ? [] : [TraceIndexEntries.FromSpan(span, records[0], truncated)]);
         }
 
-        if (chunk.Count > 0)
+        if (chunk.Records.Count > 0)
         {
-            await AppendAsync(log, indexer, tenant, chunk, entries, cancellationToken).ConfigureAwait(false);
+            accepted += await AppendAsync(log, indexer, tenant, chunk, refused, cancellationToken).ConfigureAwait(false);
         }
 
-        string? message = rejected == 0 ? null
-            : $"{rejected} span(s) rejected: {string.Join("; ", reasons)}{(rejected > reasons.Count ? "; ..." : "")}";
-        return new OtlpExportResult(accepted, rejected, message);
+        string? message = refused.Count == 0 ? null
+            : $"{refused.Count} span(s) rejected: {string.Join("; ", refused.Reasons)}{(refused.Count > refused.Reasons.Count ? "; ..." : "")}";
+        return new OtlpExportResult(accepted, refused.Count, message);
     }
 
-    private static async Task AppendAsync(
-        IExperienceLog log, TraceIndexer? indexer, TenantId tenant, List<NewExperienceRecord> chunk, List<TraceIndexEntry?> entries,
-        CancellationToken cancellationToken)
+    /// <summary>Appends a chunk, then indexes it when there is an indexer; returns how many of its spans were stored.</summary>
+    private static async Task<int> AppendAsync(
+        IExperienceLog log, TraceIndexer? indexer, TenantId tenant, Chunk chunk, Refusals refused, CancellationToken cancellationToken)
     {
-        IReadOnlyList<AppendResult> appended = await log.AppendAsync(tenant, chunk, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<AppendResult> appended;
+        try
+        {
+            appended = await log.AppendAsync(tenant, chunk.Records, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MyelinValidationException)
+        {
+            // The log checks a batch whole before writing any of it, so the spans are not checked twice on the way in. When
+            // it refuses the batch (rare: the JSON writer only writes valid JSON, so a payload too large or nested too deep),
+            // each span's records are checked alone, the refused spans reported, and the rest appended. An error that is
+            // not about the records (the tenant) comes back from the second append.
+            chunk = chunk.WithoutRefused(refused);
+            if (chunk.Records.Count == 0)
+            {
+                return 0;
+            }
+
+            appended = await log.AppendAsync(tenant, chunk.Records, cancellationToken).ConfigureAwait(false);
+        }
+
         if (indexer is not null)
         {
-            await indexer.IndexAppendedAsync(tenant, appended, entries, cancellationToken).ConfigureAwait(false);
+            await indexer.IndexAppendedAsync(tenant, appended, chunk.Entries, cancellationToken).ConfigureAwait(false);
         }
+
+        return chunk.SpanCount;
     }
 
     private static string? Check(SpanData span)
@@ -130,5 +118,69 @@ public static class OtlpTraceIngestor
         }
 
         return span.StartTime <= DateTimeOffset.UnixEpoch ? $"span {span.SpanId}: startTimeUnixNano is missing" : null;
+    }
+
+    /// <summary>The records of spans appended together, with where each span's records start and their index entries.</summary>
+    private sealed class Chunk
+    {
+        private readonly List<(string SpanId, int Start, int Count)> _spans = [];
+
+        public List<NewExperienceRecord> Records { get; } = [];
+
+        /// <summary>One per record: the span record's index entry, null for evaluation records (all null without an indexer).</summary>
+        public List<TraceIndexEntry?> Entries { get; } = [];
+
+        public int SpanCount => _spans.Count;
+
+        public void Add(string spanId, IReadOnlyList<NewExperienceRecord> records, IReadOnlyList<TraceIndexEntry?> entries)
+        {
+            _spans.Add((spanId, Records.Count, records.Count));
+            Records.AddRange(records);
+            for (int i = 0; i < records.Count; i++)
+            {
+                Entries.Add(i < entries.Count ? entries[i] : null);
+            }
+        }
+
+        public Chunk WithoutRefused(Refusals refused)
+        {
+            var kept = new Chunk();
+            foreach ((string spanId, int start, int count) in _spans)
+            {
+                List<NewExperienceRecord> records = Records.GetRange(start, count);
+                try
+                {
+                    ExperienceRecordRules.Validate(records);
+                }
+                catch (MyelinValidationException ex)
+                {
+                    refused.Add($"span {spanId}: {ex.Message}");
+                    continue;
+                }
+
+                kept.Add(spanId, records, Entries.GetRange(start, count));
+            }
+
+            return kept;
+        }
+    }
+
+    /// <summary>How many spans were refused, and why (the first few reasons).</summary>
+    private sealed class Refusals
+    {
+        private readonly List<string> _reasons = [];
+
+        public long Count { get; private set; }
+
+        public IReadOnlyList<string> Reasons => _reasons;
+
+        public void Add(string reason)
+        {
+            Count++;
+            if (_reasons.Count < MaxReasons)
+            {
+                _reasons.Add(reason);
+            }
+        }
     }
 }
