@@ -13,6 +13,8 @@ internal readonly unsafe struct Q4Weights : IWeightBlocks
 {
     public static int Stride => QuantDot.Q4Stride;
 
+    public static int QuantOffset => 2;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<byte> Unpack(byte* quants)
     {

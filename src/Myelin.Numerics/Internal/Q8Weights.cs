@@ -8,6 +8,8 @@ internal readonly unsafe struct Q8Weights : IWeightBlocks
 {
     public static int Stride => QuantDot.Q8Stride;
 
+    public static int QuantOffset => 2;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<byte> Unpack(byte* quants) => Vector256.Load(quants) ^ Vector256.Create((byte)0x80);
 }

@@ -23,9 +23,11 @@ namespace Myelin.Numerics.Internal;
 /// (row, token) pair, eight combined scales d_w d_x are one vector multiply, parked in a 128-float stack tile
 /// (<c>[4 rows, 4 tokens, 8 blocks]</c>); each block's FMA broadcasts its scale from there. A last partial group
 /// fills only its first blocks.</para>
-/// <para><b>Loop order.</b> Rows are split into slabs of whole four-row passes across the threads. Inside a pass,
-/// the four weight rows (4 x 2.2 KB for 2048 Q8_0 columns) stay in L1 while every group of four tokens streams its
-/// prepared activation from L2; the next pass's rows are prefetched during the first token group.</para>
+/// <para><b>Loop order.</b> Rows are split into slabs of whole four-row passes across the threads. A pass first
+/// unpacks its four weight rows into the <c>vpdpbusd</c> operand (Q8_0 XOR 0x80, Q4_0 nibbles; 4 x 8 KB at most,
+/// on the stack, rows up to <see cref="MaxUnpackedBlocks"/>) while prefetching the next pass's rows; the rows then
+/// stay in L1 while every group of four tokens streams its prepared activation from L2. Longer rows skip the
+/// unpack and are read in place by every token group.</para>
 /// <para><b>Remainders.</b> A pass always computes a full 4 x 4 tile: missing rows repeat the last real row and
 /// missing tokens the last real token, and their results are dropped. Accumulation is float per lane (eight lanes
 /// per pair), summed once at the end: only the float summation order differs from the scalar reference.</para>
@@ -37,6 +39,9 @@ internal static unsafe class QuantMatMul
 
     /// <summary>Longest row (in blocks) whose four decoded weight-scale rows fit the stack array.</summary>
     public const int MaxBlocks = 2048;
+
+    /// <summary>Longest row (in blocks, 8,192 columns) that a pass unpacks into its 32 KB stack buffer first.</summary>
+    public const int MaxUnpackedBlocks = 256;
 
     /// <summary>Whether this path runs at <paramref name="level"/> on this machine.</summary>
     public static bool IsSupported(SimdLevel level) => level >= SimdLevel.Vector256 && AvxVnni.IsSupported;
@@ -83,6 +88,11 @@ internal static unsafe class QuantMatMul
         long rowBytes = (long)blocks * TWeights.Stride;
         float* ws = stackalloc float[4 * blocks];
         float* tile = stackalloc float[128];
+
+        // Rows up to MaxUnpackedBlocks are unpacked once per pass into a 32 KB stack buffer, so the token groups
+        // read the vpdpbusd operand with one load instead of repeating the Q4_0 shift and mask or the Q8_0 XOR.
+        int unpackedBytes = blocks <= MaxUnpackedBlocks ? 4 * blocks * 32 : 0;
+        byte* unpacked = stackalloc byte[unpackedBytes];
         for (int r = start; r < end; r += 4)
         {
             byte* w0 = w + (r * rowBytes);
@@ -94,16 +104,49 @@ internal static unsafe class QuantMatMul
             DecodeScales(w2, blocks, TWeights.Stride, ws + (2 * blocks));
             DecodeScales(w3, blocks, TWeights.Stride, ws + (3 * blocks));
 
-            // Prefetch the next pass's rows while the first token group streams this pass's rows from memory.
+            // Prefetch the next pass's rows while this pass's rows stream from memory (the unpack, or the first token group).
             long ahead = r + 4 < end ? 4 * rowBytes : 0;
+            int liveRows = Math.Min(4, end - r);
+            if (unpackedBytes != 0)
+            {
+                long uRow = (long)blocks * 32;
+                UnpackRow<TWeights>(w0, blocks, ahead, unpacked);
+                UnpackRow<TWeights>(w1, blocks, ahead, unpacked + uRow);
+                UnpackRow<TWeights>(w2, blocks, ahead, unpacked + (2 * uRow));
+                UnpackRow<TWeights>(w3, blocks, ahead, unpacked + (3 * uRow));
+                var pass = new Pass(unpacked, unpacked + uRow, unpacked + (2 * uRow), unpacked + (3 * uRow), ws, blocks, 0);
+                for (int t = 0; t < tokens; t += 4)
+                {
+                    Tile<UnpackedWeights>(pass, t, Math.Min(t + 1, tokens - 1), Math.Min(t + 2, tokens - 1), Math.Min(t + 3, tokens - 1),
+                        records, scales, tile, y + ((long)t * rows) + r, rows, liveRows, Math.Min(4, tokens - t));
+                }
+
+                continue;
+            }
+
             for (int t = 0; t < tokens; t += 4)
             {
-                int t1 = Math.Min(t + 1, tokens - 1);
-                int t2 = Math.Min(t + 2, tokens - 1);
-                int t3 = Math.Min(t + 3, tokens - 1);
                 var pass = new Pass(w0, w1, w2, w3, ws, blocks, t == 0 ? ahead : 0);
-                Tile<TWeights>(pass, t, t1, t2, t3, records, scales, tile, y + ((long)t * rows) + r, rows, Math.Min(4, end - r), Math.Min(4, tokens - t));
+                Tile<TWeights>(pass, t, Math.Min(t + 1, tokens - 1), Math.Min(t + 2, tokens - 1), Math.Min(t + 3, tokens - 1),
+                    records, scales, tile, y + ((long)t * rows) + r, rows, liveRows, Math.Min(4, tokens - t));
             }
+        }
+    }
+
+    /// <summary>Writes the <c>vpdpbusd</c> operand of every block of one weight row to <paramref name="destination"/> ([blocks, 32] bytes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UnpackRow<TWeights>(byte* row, int blocks, long ahead, byte* destination)
+        where TWeights : struct, IWeightBlocks
+    {
+        for (int b = 0; b < blocks; b++)
+        {
+            byte* block = row + ((long)b * TWeights.Stride);
+            if (ahead != 0 && Sse.IsSupported)
+            {
+                Sse.Prefetch0(block + ahead);
+            }
+
+            TWeights.Unpack(block + TWeights.QuantOffset).Store(destination + ((long)b * 32));
         }
     }
 
@@ -133,7 +176,7 @@ internal static unsafe class QuantMatMul
             for (int j = 0; j < n; j++)
             {
                 int b = g + j;
-                long wo = ((long)b * TWeights.Stride) + 2;
+                long wo = ((long)b * TWeights.Stride) + TWeights.QuantOffset;
                 if (p.Ahead != 0 && Sse.IsSupported)
                 {
                     Sse.Prefetch0(p.W0 + wo + p.Ahead);
