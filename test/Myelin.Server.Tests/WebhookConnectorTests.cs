@@ -1,5 +1,6 @@
 using System.Net;
 using Myelin.Core;
+using Microsoft.Extensions.Logging;
 using Myelin.Evals.Monitoring;
 using Myelin.TestUtilities;
 
@@ -18,7 +19,8 @@ public sealed class WebhookConnectorTests
     public async Task A_name_resolving_to_a_private_address_is_refused_once_with_the_reason_and_not_retried()
     {
         var resolver = new FakeResolver { ["hooks.example"] = [IPAddress.Parse("10.0.0.5")] };
-        using var http = new HttpClient(new WebhookConnector(allowPrivateTargets: false, resolve: resolver.ResolveAsync).CreateHandler());
+        var logger = new CapturingLogger();
+        using var http = new HttpClient(new WebhookConnector(allowPrivateTargets: false, logger, resolver.ResolveAsync).CreateHandler());
 
         IReadOnlyList<WebhookDelivery> attempts = await DeliverAsync(http, new Uri("http://hooks.example/hook"));
 
@@ -26,6 +28,20 @@ public sealed class WebhookConnectorTests
         Assert.Null(single.StatusCode);
         Assert.Equal("target address 10.0.0.5 is private", single.Error);
         Assert.Equal(1, resolver.Calls);
+        Assert.Equal(
+            (LogLevel.Warning, "Webhook connection to hooks.example:80 refused: target address 10.0.0.5 is private"), Assert.Single(logger.Entries));
+    }
+
+    [Fact]
+    public async Task A_bracketed_IPv6_literal_is_screened_as_an_address()
+    {
+        var resolver = new FakeResolver();
+        using var http = new HttpClient(new WebhookConnector(allowPrivateTargets: false, resolve: resolver.ResolveAsync).CreateHandler());
+
+        WebhookDelivery single = Assert.Single(await DeliverAsync(http, new Uri("http://[::ffff:169.254.169.254]:8080/hook")));
+
+        Assert.Equal("target address ::ffff:169.254.169.254 is cloud metadata (IPv4-mapped)", single.Error);
+        Assert.Equal(0, resolver.Calls);
     }
 
     [Fact]
@@ -99,6 +115,25 @@ public sealed class WebhookConnectorTests
             new TenantId("acme"),
             new AlertRule { Name = "drift-rate", Target = "drift", Threshold = 0.3, WebhookUrl = url, Secret = Secret },
             new AlertEvent(7, "drift-rate", AlertState.Firing, s_now, 10, 4, 0.4, 0.3));
+
+    private sealed class CapturingLogger : ILogger
+    {
+        public List<(LogLevel Level, string Message)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(
+            LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Entries)
+            {
+                Entries.Add((logLevel, formatter(state, exception)));
+            }
+        }
+    }
 
     private sealed class FakeResolver : Dictionary<string, IPAddress[]>
     {
