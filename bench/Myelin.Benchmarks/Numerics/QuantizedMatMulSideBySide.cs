@@ -8,7 +8,8 @@ namespace Myelin.Benchmarks.Numerics;
 /// <c>qgemm [rounds] [tokens] [threads]</c>: the prefill product of the 1.1B Llama shape (rows x cols of its attention,
 /// FFN and down projections, Q8_0 and Q4_0) as one register-tiled <see cref="IKernels.MatMulQ8_0"/> call (A) against
 /// one <see cref="IKernels.MatVecQ8_0"/> per token (B), interleaved A B A B; prints the median of the per-round
-/// time ratios B / A and the integer throughput of A (two ops per int8 multiply-add). With one thread the times are
+/// time ratios B / A and the integer throughput of A (two ops per int8 multiply-add). Weights rotate over copies
+/// that together overflow the L3, so each call streams them from memory. With one thread the times are
 /// process CPU time, not wall time, so they hold up on a machine loaded by other work (time slices lost to other
 /// processes do not count).
 /// </summary>
@@ -47,29 +48,41 @@ public static class QuantizedMatMulSideBySide
                 x[i] = rng.NextSingle() - 0.5f;
             }
 
-            var w8 = new BlockQ8_0[rows * blocks];
-            var w4 = new BlockQ4_0[rows * blocks];
+            // Enough copies of the weights, used in turn, that one round over them (>= 96 MB) overflows the 32 MB L3:
+            // every call reads its weights from memory, as a forward pass over a 1.1B model does.
+            int copies = Math.Max(1, (96 << 20) / (rows * blocks * 18));
+            var w8 = new BlockQ8_0[copies][];
+            var w4 = new BlockQ4_0[copies][];
+            for (int c = 0; c < copies; c++)
+            {
+                w8[c] = new BlockQ8_0[rows * blocks];
+                w4[c] = new BlockQ4_0[rows * blocks];
+                Q8_0.Quantize(w, w8[c]);
+                Q4_0.Quantize(w, w4[c]);
+            }
+
             var xq = new BlockQ8_0[tokens * blocks];
-            Q8_0.Quantize(w, w8);
-            Q4_0.Quantize(w, w4);
             Q8_0.Quantize(x, xq);
             float[] y = new float[tokens * rows];
+            int next = 0;
             Compare("Q8_0", rows, cols, tokens, rounds,
-                () => k.MatMulQ8_0(w8, xq, rows, tokens, y),
+                () => k.MatMulQ8_0(w8[next++ % copies], xq, rows, tokens, y),
                 () =>
                 {
+                    BlockQ8_0[] wc = w8[next++ % copies];
                     for (int t = 0; t < tokens; t++)
                     {
-                        k.MatVecQ8_0(w8, xq.AsSpan(t * blocks, blocks), rows, y.AsSpan(t * rows, rows));
+                        k.MatVecQ8_0(wc, xq.AsSpan(t * blocks, blocks), rows, y.AsSpan(t * rows, rows));
                     }
                 });
             Compare("Q4_0", rows, cols, tokens, rounds,
-                () => k.MatMulQ4_0(w4, xq, rows, tokens, y),
+                () => k.MatMulQ4_0(w4[next++ % copies], xq, rows, tokens, y),
                 () =>
                 {
+                    BlockQ4_0[] wc = w4[next++ % copies];
                     for (int t = 0; t < tokens; t++)
                     {
-                        k.MatVecQ4_0(w4, xq.AsSpan(t * blocks, blocks), rows, y.AsSpan(t * rows, rows));
+                        k.MatVecQ4_0(wc, xq.AsSpan(t * blocks, blocks), rows, y.AsSpan(t * rows, rows));
                     }
                 });
         }

@@ -12,6 +12,11 @@ namespace Myelin.Inference.Internal;
 /// </summary>
 internal sealed unsafe class WeightMatrix
 {
+    // Below this many tokens one mat-vec per token beats the mat-mat: its 4 x 4 tile computes four tokens whatever the
+    // count, and with 2-3 tokens that waste outweighs reading the weights once (bench qgemm, weights from DRAM, two
+    // threads: mat-mat 0.50-0.73x of per-token mat-vecs at 2 tokens, 0.75-1.02x at 3, 0.97-1.28x at 4).
+    private const int MatMulMinTokens = 4;
+
     private readonly byte* _data;
 
     public WeightMatrix(string name, byte* data, GgmlType type, int rows, int cols)
@@ -129,17 +134,20 @@ internal sealed unsafe class WeightMatrix
             Q8_0.Quantize(x.Slice(t * Cols, Cols), xq.Slice(t * blocks, blocks));
         }
 
-        // One token is a mat-vec; two or more go through the register-tiled mat-mat, which reads each weight row once
-        // for all tokens (see the numerics' QuantMatMul).
+        // Below MatMulMinTokens each token is a mat-vec; from there on the register-tiled mat-mat reads each weight row
+        // once for all tokens (see the numerics' QuantMatMul).
         IKernels k = ctx.Kernels;
         ReadOnlySpan<BlockQ8_0> xs = xq[..(tokens * blocks)];
         Span<float> ys = y[..(tokens * Rows)];
         if (Type == GgmlType.Q8_0)
         {
             var w = new ReadOnlySpan<BlockQ8_0>(_data, checked(Rows * blocks));
-            if (tokens == 1)
+            if (tokens < MatMulMinTokens)
             {
-                k.MatVecQ8_0(w, xs, Rows, ys);
+                for (int t = 0; t < tokens; t++)
+                {
+                    k.MatVecQ8_0(w, xs.Slice(t * blocks, blocks), Rows, ys.Slice(t * Rows, Rows));
+                }
             }
             else
             {
@@ -149,9 +157,12 @@ internal sealed unsafe class WeightMatrix
         else
         {
             var w = new ReadOnlySpan<BlockQ4_0>(_data, checked(Rows * blocks));
-            if (tokens == 1)
+            if (tokens < MatMulMinTokens)
             {
-                k.MatVecQ4_0(w, xs, Rows, ys);
+                for (int t = 0; t < tokens; t++)
+                {
+                    k.MatVecQ4_0(w, xs.Slice(t * blocks, blocks), Rows, ys.Slice(t * Rows, Rows));
+                }
             }
             else
             {
