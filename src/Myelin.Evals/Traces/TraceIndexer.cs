@@ -122,7 +122,7 @@ public sealed class TraceIndexer
             // Offsets below the batch's were committed before it, so reading up to it leaves no hole behind the checkpoint.
             int total = checkpoint < first - 1 ? await ReadBackAsync(tenant, checkpoint, before: first, cancellationToken).ConfigureAwait(false) : 0;
             await _store.ApplyAsync(tenant, stored, cancellationToken).ConfigureAwait(false);
-            await _checkpoints.SetAsync(tenant, ConsumerName, last, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await AdvanceAsync(tenant, last, cancellationToken).ConfigureAwait(false);
             return total + stored.Count;
         }
         finally
@@ -136,6 +136,27 @@ public sealed class TraceIndexer
     {
         ArgumentNullException.ThrowIfNull(record);
         return TraceIndexEntries.FromPayload(record.PayloadJson, record.SessionId);
+    }
+
+    /// <summary>Moves the checkpoint to <paramref name="offset"/>, unless another indexer has already moved it further.</summary>
+    /// <remarks>
+    /// The gate serialises this process only; servers sharing a database each index what they ingest, so one may pass the
+    /// other between reading the checkpoint and writing it. Whoever wrote a higher checkpoint had indexed everything below
+    /// it, so finding it there is success, not an error.
+    /// </remarks>
+    private async Task AdvanceAsync(TenantId tenant, long offset, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _checkpoints.SetAsync(tenant, ConsumerName, offset, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (MyelinValidationException)
+        {
+            if (await _checkpoints.GetAsync(tenant, ConsumerName, cancellationToken).ConfigureAwait(false) < offset)
+            {
+                throw;
+            }
+        }
     }
 
     private SemaphoreSlim Gate(TenantId tenant) => _locks.GetOrAdd(tenant.Value, _ => new SemaphoreSlim(1, 1));
@@ -165,7 +186,7 @@ public sealed class TraceIndexer
 
             await _store.ApplyAsync(tenant, entries, cancellationToken).ConfigureAwait(false);
             checkpoint = records[^1].Offset;
-            await _checkpoints.SetAsync(tenant, ConsumerName, checkpoint, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await AdvanceAsync(tenant, checkpoint, cancellationToken).ConfigureAwait(false);
             total += records.Count;
             if (records.Count < PageSize)
             {

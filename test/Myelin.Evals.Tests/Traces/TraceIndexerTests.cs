@@ -1,4 +1,5 @@
 using System.Globalization;
+using Myelin.Core;
 using Myelin.Core.Log;
 using Myelin.Evals.Otlp;
 using Myelin.Evals.Tracing;
@@ -129,10 +130,50 @@ public sealed class TraceIndexerTests
     }
 
     [Fact]
+    public async Task A_checkpoint_another_server_moved_further_is_left_there()
+    {
+        await using TraceIndexerHarness h = await CreateAsync();
+
+        // Server A appends a batch and reads the checkpoint; server B (same database) then ingests the next batch, reading
+        // A's back from the log, and moves the checkpoint past both before A writes its own.
+        List<NewExperienceRecord> records = [.. Batch(1).SelectMany(SpanRecords.ToRecords)];
+        IReadOnlyList<AppendResult> appended = await h.Storage.Log.AppendAsync(Tenant, records);
+        await OtlpTraceIngestor.IngestAsync(h.Indexer, Tenant, Batch(2));
+        var serverA = new TraceIndexer(h.Storage.Log, new StaleOnceCheckpoints(h.Storage.Checkpoints), h.Index);
+        TraceIndexEntry?[] entries = [.. records.Select(r => TraceIndexer.ToEntry(ToStored(r)))];
+
+        Assert.Equal(20, await serverA.IndexAppendedAsync(Tenant, appended, entries));
+        Assert.Equal(0, await h.LagAsync());
+        List<string> summaries = await h.SummariesAsync();
+        Assert.Equal(8, summaries.Count);
+        Assert.All(summaries, s => Assert.Contains(" n=5 ", s, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Entries_must_pair_with_the_appended_records()
     {
         await using TraceIndexerHarness h = await CreateAsync();
         await Assert.ThrowsAsync<ArgumentException>(() => h.Indexer.IndexAppendedAsync(Tenant, [new AppendResult(1, false)], []));
+    }
+
+    /// <summary>Answers the first read with 0, as a read taken before another server wrote its checkpoint would.</summary>
+    private sealed class StaleOnceCheckpoints(ICheckpointStore inner) : ICheckpointStore
+    {
+        private bool _answered;
+
+        public Task<long> GetAsync(TenantId tenant, string consumer, CancellationToken cancellationToken = default)
+        {
+            if (!_answered)
+            {
+                _answered = true;
+                return Task.FromResult(0L);
+            }
+
+            return inner.GetAsync(tenant, consumer, cancellationToken);
+        }
+
+        public Task SetAsync(TenantId tenant, string consumer, long offset, bool force = false, CancellationToken cancellationToken = default) =>
+            inner.SetAsync(tenant, consumer, offset, force, cancellationToken);
     }
 
     private static ExperienceRecord ToStored(NewExperienceRecord r) =>
