@@ -132,6 +132,7 @@ public sealed partial class EngineScheduler
 
     private void Start(Active active)
     {
+        Admitted?.Invoke(active.Request);
         int capacity = Math.Min(_model.Shape.ContextLength, active.Prompt.Length + active.Request.Sampling.MaxTokens + 1);
         active.Sequence = _model.CreateSequence(capacity);
         active.Sampler = new Sampler(active.Request.Sampling with { MaxTokens = Math.Min(active.Request.Sampling.MaxTokens, capacity - active.Prompt.Length) }, _model.Shape.VocabSize);

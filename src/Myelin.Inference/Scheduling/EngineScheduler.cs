@@ -67,6 +67,9 @@ public sealed partial class EngineScheduler : IDisposable
     /// </summary>
     public TimeSpan PrefixCacheTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _cacheTicks));
 
+    /// <summary>Called on the scheduler's thread as each request leaves the queue for a slot (tests observe the order).</summary>
+    internal Action<GenerationRequest>? Admitted { get; set; }
+
     /// <summary>Requests generating now.</summary>
     public int Running => Volatile.Read(ref _runningCount);
 
