@@ -2,7 +2,6 @@ using System.Net;
 using Myelin.Core;
 using Microsoft.Extensions.Logging;
 using Myelin.Evals.Monitoring;
-using Myelin.TestUtilities;
 
 namespace Myelin.Server;
 
@@ -28,8 +27,8 @@ public sealed class WebhookConnectorTests
         Assert.Null(single.StatusCode);
         Assert.Equal("target address 10.0.0.5 is private", single.Error);
         Assert.Equal(1, resolver.Calls);
-        Assert.Equal(
-            (LogLevel.Warning, "Webhook connection to hooks.example:80 refused: target address 10.0.0.5 is private"), Assert.Single(logger.Entries));
+        (LogLevel Level, string Message) logged = Assert.Single(logger.Entries);
+        Assert.Equal((LogLevel.Warning, "Webhook connection to hooks.example:80 refused: target address 10.0.0.5 is private"), logged);
     }
 
     [Fact]
@@ -109,9 +108,24 @@ public sealed class WebhookConnectorTests
         Assert.Empty(elsewhere.Requests);
     }
 
-    // No test here waits on a backoff: a refused target is not retried, and the others succeed or answer 3xx at once.
+    [Fact]
+    public async Task A_large_answer_body_is_not_read()
+    {
+        await using WebhookReceiver receiver = await WebhookReceiver.StartAsync(_ => 200, bodyBytes: 1 << 20);
+        // A buffer limit far below the body: reading the body would fail the attempt.
+        using var http = new HttpClient(new WebhookConnector(allowPrivateTargets: true).CreateHandler())
+        {
+            MaxResponseContentBufferSize = 1024,
+        };
+
+        WebhookDelivery single = Assert.Single(await DeliverAsync(http, new Uri(receiver.Url)));
+
+        Assert.Equal((200, true), (single.StatusCode, single.Succeeded));
+    }
+
+    // Retries would follow at once (no backoff), so a regression shows as extra attempts rather than a wait.
     private static Task<IReadOnlyList<WebhookDelivery>> DeliverAsync(HttpClient http, Uri url) =>
-        new WebhookNotifier(http, new ManualTimeProvider(s_now)).DeliverAsync(
+        new WebhookNotifier(http, TimeProvider.System, firstRetryDelay: TimeSpan.Zero).DeliverAsync(
             new TenantId("acme"),
             new AlertRule { Name = "drift-rate", Target = "drift", Threshold = 0.3, WebhookUrl = url, Secret = Secret },
             new AlertEvent(7, "drift-rate", AlertState.Firing, s_now, 10, 4, 0.4, 0.3));

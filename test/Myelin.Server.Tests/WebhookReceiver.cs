@@ -20,9 +20,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     /// <summary>
     /// Starts the listener; <paramref name="status"/> maps the 1-based request number to the status to answer, sent with a
-    /// <c>Location</c> header when <paramref name="location"/> is given.
+    /// <c>Location</c> header when <paramref name="location"/> is given and a body of <paramref name="bodyBytes"/> zeros.
     /// </summary>
-    public static async Task<WebhookReceiver> StartAsync(Func<int, int> status, string? location = null)
+    public static async Task<WebhookReceiver> StartAsync(Func<int, int> status, string? location = null, int bodyBytes = 0)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -40,7 +40,11 @@ internal sealed class WebhookReceiver : IAsyncDisposable
                 context.Response.Headers.Location = location;
             }
 
-            return Results.StatusCode(status(receiver._requests.Count));
+            context.Response.StatusCode = status(receiver._requests.Count);
+            if (bodyBytes > 0)
+            {
+                await context.Response.Body.WriteAsync(new byte[bodyBytes]);
+            }
         });
         await app.StartAsync();
         return receiver;

@@ -87,7 +87,9 @@ public sealed class WebhookNotifier
                         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                         request.Headers.Add(SignatureHeader, signature);
                         request.Headers.Add(EventHeader, eventType);
-                        using HttpResponseMessage response = await _http.SendAsync(request, token).ConfigureAwait(false);
+                        // Only the status counts: the body is never read, so a receiver cannot make the server buffer a large answer.
+                        using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token)
+                            .ConfigureAwait(false);
                         int status = (int)response.StatusCode;
                         attempts.Add(new WebhookDelivery(
                             alert.Id, rule.Name, attempt, _time.GetUtcNow(), status, response.IsSuccessStatusCode ? null : "HTTP " + status));
