@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Myelin.Numerics.Internal;
 
 namespace Myelin.Numerics;
@@ -43,6 +44,64 @@ public sealed partial class SimdKernels
         public float* V;
         public float* O;
 
+        /// <summary>acc[d] += Σ_j p[j] v[j * stride + d] for d &lt; hd, one vector slice of acc at a time.</summary>
+        private static void AccumulateValues(SimdLevel level, float* v, int stride, float* p, int count, float* acc, int hd)
+        {
+            int d = 0;
+            if (level == SimdLevel.Vector512)
+            {
+                for (; d + 16 <= hd; d += 16)
+                {
+                    Vector512<float> a = Vector512.Load(acc + d);
+                    for (int j = 0; j < count; j++)
+                    {
+                        a = Vector512.FusedMultiplyAdd(Vector512.Create(p[j]), Vector512.Load(v + ((long)j * stride) + d), a);
+                    }
+
+                    a.Store(acc + d);
+                }
+            }
+
+            if (level >= SimdLevel.Vector256)
+            {
+                for (; d + 8 <= hd; d += 8)
+                {
+                    Vector256<float> a = Vector256.Load(acc + d);
+                    for (int j = 0; j < count; j++)
+                    {
+                        a = Vector256.FusedMultiplyAdd(Vector256.Create(p[j]), Vector256.Load(v + ((long)j * stride) + d), a);
+                    }
+
+                    a.Store(acc + d);
+                }
+            }
+
+            if (level >= SimdLevel.Vector128)
+            {
+                for (; d + 4 <= hd; d += 4)
+                {
+                    Vector128<float> a = Vector128.Load(acc + d);
+                    for (int j = 0; j < count; j++)
+                    {
+                        a = Vector128.FusedMultiplyAdd(Vector128.Create(p[j]), Vector128.Load(v + ((long)j * stride) + d), a);
+                    }
+
+                    a.Store(acc + d);
+                }
+            }
+
+            for (; d < hd; d++)
+            {
+                float a = acc[d];
+                for (int j = 0; j < count; j++)
+                {
+                    a = MathF.FusedMultiplyAdd(p[j], v[((long)j * stride) + d], a);
+                }
+
+                acc[d] = a;
+            }
+        }
+
         public readonly void Execute(int index)
         {
             int hd = Shape.HeadDim;
@@ -75,12 +134,19 @@ public sealed partial class SimdKernels
                     VectorOps.Map(Level, new ScaleOp(correction), acc, acc);
                 }
 
+                // The block's softmax numerators in one vector pass, then its weighted values: each slice of the
+                // accumulator stays in a register while the block's value rows stream past it.
+                Span<float> weights = scores[..bn];
+                VectorOps.Map(Level, new ExpShiftOp(mNew), weights, weights);
                 for (int jj = 0; jj < bn; jj++)
                 {
-                    float p = MathF.Exp(scores[jj] - mNew);
-                    l += p;
-                    var vj = new ReadOnlySpan<float>(V + ((long)(j0 + jj) * kvRow) + (kvh * hd), hd);
-                    VectorOps.Zip(Level, new AxpyOp(p), vj, acc, acc);
+                    l += weights[jj];
+                }
+
+                fixed (float* pw = weights)
+                fixed (float* pacc = acc)
+                {
+                    AccumulateValues(Level, V + ((long)j0 * kvRow) + (kvh * hd), kvRow, pw, bn, pacc, hd);
                 }
 
                 m = mNew;
