@@ -8,7 +8,8 @@ namespace Myelin.Numerics;
 /// scores live in a stack buffer, the running max m and normaliser l are updated once per block (flash-attention
 /// style online softmax: acc and l are rescaled by exp(m_old - m_new)), and the weighted values accumulate
 /// straight into the output row. Nothing of size KvLength is materialised and nothing is allocated.
-/// (query, head) pairs are independent and split across threads.
+/// (query, head) pairs are independent and split across threads; the query heads that share a KV head (GQA) are
+/// one job when there are enough jobs, so each key/value block is read from memory once for the whole group.
 /// </content>
 public sealed partial class SimdKernels
 {
@@ -25,13 +26,23 @@ public sealed partial class SimdKernels
         }
 
         long work = (long)count * shape.KvLength * shape.HeadDim;
+        int threads = work < (1 << 16) ? 1 : ParallelRunner.MaxThreads;
+
+        // The query heads that share a KV head go through its key/value blocks together (each block read once, hot in
+        // L1 for the group's other heads), unless that leaves too few jobs to keep the threads busy.
+        int group = shape.Heads / shape.KvHeads;
+        if (group > 1 && shape.QueryLength * shape.KvHeads < 2 * threads)
+        {
+            group = 1;
+        }
+
         fixed (float* pq = q)
         fixed (float* pk = k)
         fixed (float* pv = v)
         fixed (float* po = output)
         {
-            var job = new AttentionJob { Level = _level, Shape = shape, Q = pq, K = pk, V = pv, O = po };
-            ParallelRunner.For(count, work < (1 << 16) ? 1 : ParallelRunner.MaxThreads, job);
+            var job = new AttentionJob { Level = _level, Shape = shape, Group = group, Q = pq, K = pk, V = pv, O = po };
+            ParallelRunner.For(count / group, threads, job);
         }
     }
 
@@ -39,6 +50,7 @@ public sealed partial class SimdKernels
     {
         public SimdLevel Level;
         public AttentionShape Shape;
+        public int Group;
         public float* Q;
         public float* K;
         public float* V;
@@ -105,56 +117,72 @@ public sealed partial class SimdKernels
         public readonly void Execute(int index)
         {
             int hd = Shape.HeadDim;
-            int t = index / Shape.Heads;
-            int h = index % Shape.Heads;
-            int kvh = h / (Shape.Heads / Shape.KvHeads);
+            int g = Group;
+            int groupsPerToken = Shape.Heads / g;
+            int t = index / groupsPerToken;
+            int h0 = (index % groupsPerToken) * g;
+            int kvh = h0 / (Shape.Heads / Shape.KvHeads);
             int kvRow = Shape.KvHeads * hd;
             float scale = Shape.EffectiveScale;
             int visible = Shape.Causal ? Math.Clamp(Shape.EffectiveQueryOffset + t + 1, 0, Shape.KvLength) : Shape.KvLength;
-            var qh = new ReadOnlySpan<float>(Q + ((long)index * hd), hd);
-            var acc = new Span<float>(O + ((long)index * hd), hd);
-            acc.Clear();
+            long first = ((long)t * Shape.Heads) + h0;
             Span<float> scores = stackalloc float[AttentionBlock];
-            float m = float.NegativeInfinity;
-            float l = 0f;
+            Span<float> maxima = stackalloc float[g];
+            Span<float> sums = stackalloc float[g];
+            maxima.Fill(float.NegativeInfinity);
+            sums.Clear();
+            new Span<float>(O + (first * hd), g * hd).Clear();
             for (int j0 = 0; j0 < visible; j0 += AttentionBlock)
             {
                 int bn = Math.Min(AttentionBlock, visible - j0);
-                for (int jj = 0; jj < bn; jj++)
+                float* kb = K + ((long)j0 * kvRow) + (kvh * hd);
+                float* vb = V + ((long)j0 * kvRow) + (kvh * hd);
+                for (int i = 0; i < g; i++)
                 {
-                    var kj = new ReadOnlySpan<float>(K + ((long)(j0 + jj) * kvRow) + (kvh * hd), hd);
-                    scores[jj] = VectorOps.Dot(Level, qh, kj) * scale;
-                }
+                    var qh = new ReadOnlySpan<float>(Q + ((first + i) * hd), hd);
+                    float* acc = O + ((first + i) * hd);
+                    Span<float> weights = scores[..bn];
+                    for (int jj = 0; jj < bn; jj++)
+                    {
+                        weights[jj] = VectorOps.Dot(Level, qh, new ReadOnlySpan<float>(kb + ((long)jj * kvRow), hd)) * scale;
+                    }
 
-                float mNew = Math.Max(m, VectorOps.Max(Level, scores[..bn]));
-                float correction = MathF.Exp(m - mNew);
-                if (correction != 1f)
-                {
-                    l *= correction;
-                    VectorOps.Map(Level, new ScaleOp(correction), acc, acc);
-                }
+                    float m = maxima[i];
+                    float mNew = Math.Max(m, VectorOps.Max(Level, weights));
+                    float correction = MathF.Exp(m - mNew);
+                    if (correction != 1f)
+                    {
+                        sums[i] *= correction;
+                        var accSpan = new Span<float>(acc, hd);
+                        VectorOps.Map(Level, new ScaleOp(correction), accSpan, accSpan);
+                    }
 
-                // The block's softmax numerators in one vector pass, then its weighted values: each slice of the
-                // accumulator stays in a register while the block's value rows stream past it.
-                Span<float> weights = scores[..bn];
-                VectorOps.Map(Level, new ExpShiftOp(mNew), weights, weights);
-                for (int jj = 0; jj < bn; jj++)
-                {
-                    l += weights[jj];
-                }
+                    // The block's softmax numerators in one vector pass, then its weighted values: each slice of the
+                    // accumulator stays in a register while the block's value rows stream past it.
+                    VectorOps.Map(Level, new ExpShiftOp(mNew), weights, weights);
+                    float l = 0f;
+                    for (int jj = 0; jj < bn; jj++)
+                    {
+                        l += weights[jj];
+                    }
 
-                fixed (float* pw = weights)
-                fixed (float* pacc = acc)
-                {
-                    AccumulateValues(Level, V + ((long)j0 * kvRow) + (kvh * hd), kvRow, pw, bn, pacc, hd);
-                }
+                    sums[i] += l;
+                    fixed (float* pw = weights)
+                    {
+                        AccumulateValues(Level, vb, kvRow, pw, bn, acc, hd);
+                    }
 
-                m = mNew;
+                    maxima[i] = mNew;
+                }
             }
 
-            if (l > 0f)
+            for (int i = 0; i < g; i++)
             {
-                VectorOps.Map(Level, new ScaleOp(1f / l), acc, acc);
+                if (sums[i] > 0f)
+                {
+                    var accSpan = new Span<float>(O + ((first + i) * hd), hd);
+                    VectorOps.Map(Level, new ScaleOp(1f / sums[i]), accSpan, accSpan);
+                }
             }
         }
     }

@@ -70,6 +70,7 @@ public sealed partial class EngineScheduler
                 }
 
                 next = TakeNextWaiting();
+                Admitted?.Invoke(next.Request);
             }
 
             if (next.CancellationToken.IsCancellationRequested)
@@ -86,8 +87,11 @@ public sealed partial class EngineScheduler
     {
         while (true)
         {
-            Caching.CacheTenant tenant = _tenantOrder[_nextTenant % _tenantOrder.Count];
-            _nextTenant = (_nextTenant + 1) % Math.Max(_tenantOrder.Count, 1);
+            // _nextTenant points one past the tenant served last; it is reduced only here, so a tenant that starts
+            // waiting (appended at the end) right after the last one in the order was served is the next to go.
+            int at = _nextTenant % _tenantOrder.Count;
+            Caching.CacheTenant tenant = _tenantOrder[at];
+            _nextTenant = at + 1;
             Queue<Active> queue = _waiting[tenant];
             if (queue.Count == 0)
             {
@@ -121,8 +125,9 @@ public sealed partial class EngineScheduler
             if (queue.Count == 0)
             {
                 _waiting.Remove(tenant);
-                _tenantOrder.Remove(tenant);
-                _nextTenant = _tenantOrder.Count == 0 ? 0 : _nextTenant % _tenantOrder.Count;
+                // The tenant after it moves into its place and is the next to go.
+                _tenantOrder.RemoveAt(at);
+                _nextTenant = at;
             }
 
             _waitingCount--;
@@ -132,7 +137,6 @@ public sealed partial class EngineScheduler
 
     private void Start(Active active)
     {
-        Admitted?.Invoke(active.Request);
         int capacity = Math.Min(_model.Shape.ContextLength, active.Prompt.Length + active.Request.Sampling.MaxTokens + 1);
         active.Sequence = _model.CreateSequence(capacity);
         active.Sampler = new Sampler(active.Request.Sampling with { MaxTokens = Math.Min(active.Request.Sampling.MaxTokens, capacity - active.Prompt.Length) }, _model.Shape.VocabSize);

@@ -67,7 +67,10 @@ public sealed partial class EngineScheduler : IDisposable
     /// </summary>
     public TimeSpan PrefixCacheTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _cacheTicks));
 
-    /// <summary>Called on the scheduler's thread as each request leaves the queue for a slot (tests observe the order).</summary>
+    /// <summary>
+    /// Called on the scheduler's thread, under the queue's lock, as each request is chosen to leave the queue for a slot
+    /// (tests observe the order).
+    /// </summary>
     internal Action<GenerationRequest>? Admitted { get; set; }
 
     /// <summary>Requests generating now.</summary>
