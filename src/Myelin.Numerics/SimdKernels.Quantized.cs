@@ -35,74 +35,43 @@ public sealed partial class SimdKernels
     }
 
     /// <inheritdoc />
-    public unsafe void MatVecQ8_0(ReadOnlySpan<BlockQ8_0> w, ReadOnlySpan<BlockQ8_0> x, int rows, Span<float> y)
-    {
-        KernelChecks.MatVec(w.Length, x.Length, rows, y.Length);
-        fixed (BlockQ8_0* pw = w)
-        fixed (BlockQ8_0* px = x)
-        fixed (float* py = y)
-        {
-            var job = new MatVecJob { Level = _level, X = (byte*)px, Blocks = x.Length, Q4 = false };
-            job.Segments[0] = new MatVecSegment((byte*)pw, py, rows);
-            RunMatVec(ref job, (long)w.Length * QuantDot.Q8Stride);
-        }
-    }
+    public void MatVecQ8_0(ReadOnlySpan<BlockQ8_0> w, ReadOnlySpan<BlockQ8_0> x, int rows, Span<float> y) =>
+        MatVecs(x, new QuantizedProduct<BlockQ8_0>(w, rows, y), default, default, q4: false);
 
     /// <inheritdoc />
-    public unsafe void MatVecQ4_0(ReadOnlySpan<BlockQ4_0> w, ReadOnlySpan<BlockQ8_0> x, int rows, Span<float> y)
-    {
-        KernelChecks.MatVec(w.Length, x.Length, rows, y.Length);
-        fixed (BlockQ4_0* pw = w)
-        fixed (BlockQ8_0* px = x)
-        fixed (float* py = y)
-        {
-            var job = new MatVecJob { Level = _level, X = (byte*)px, Blocks = x.Length, Q4 = true };
-            job.Segments[0] = new MatVecSegment((byte*)pw, py, rows);
-            RunMatVec(ref job, (long)w.Length * QuantDot.Q4Stride);
-        }
-    }
+    public void MatVecQ4_0(ReadOnlySpan<BlockQ4_0> w, ReadOnlySpan<BlockQ8_0> x, int rows, Span<float> y) =>
+        MatVecs(x, new QuantizedProduct<BlockQ4_0>(w, rows, y), default, default, q4: true);
 
     /// <inheritdoc />
-    public unsafe void MatVecsQ8_0(ReadOnlySpan<BlockQ8_0> x, QuantizedProduct<BlockQ8_0> first, QuantizedProduct<BlockQ8_0> second, QuantizedProduct<BlockQ8_0> third = default)
+    public void MatVecsQ8_0(ReadOnlySpan<BlockQ8_0> x, QuantizedProduct<BlockQ8_0> first, QuantizedProduct<BlockQ8_0> second, QuantizedProduct<BlockQ8_0> third = default) =>
+        MatVecs(x, first, second, third, q4: false);
+
+    /// <inheritdoc />
+    public void MatVecsQ4_0(ReadOnlySpan<BlockQ8_0> x, QuantizedProduct<BlockQ4_0> first, QuantizedProduct<BlockQ4_0> second, QuantizedProduct<BlockQ4_0> third = default) =>
+        MatVecs(x, first, second, third, q4: true);
+
+    /// <summary>Up to three mat-vecs of one weight type sharing <paramref name="x"/>, as one job (empty products are skipped).</summary>
+    private unsafe void MatVecs<TBlock>(
+        ReadOnlySpan<BlockQ8_0> x, QuantizedProduct<TBlock> first, QuantizedProduct<TBlock> second, QuantizedProduct<TBlock> third, bool q4)
+        where TBlock : unmanaged
     {
         KernelChecks.MatVec(first.Weights.Length, x.Length, first.Rows, first.Output.Length);
         KernelChecks.MatVec(second.Weights.Length, x.Length, second.Rows, second.Output.Length);
         KernelChecks.MatVec(third.Weights.Length, x.Length, third.Rows, third.Output.Length);
         fixed (BlockQ8_0* px = x)
-        fixed (BlockQ8_0* w0 = first.Weights)
-        fixed (BlockQ8_0* w1 = second.Weights)
-        fixed (BlockQ8_0* w2 = third.Weights)
+        fixed (TBlock* w0 = first.Weights)
+        fixed (TBlock* w1 = second.Weights)
+        fixed (TBlock* w2 = third.Weights)
         fixed (float* y0 = first.Output)
         fixed (float* y1 = second.Output)
         fixed (float* y2 = third.Output)
         {
-            var job = new MatVecJob { Level = _level, X = (byte*)px, Blocks = x.Length, Q4 = false };
+            var job = new MatVecJob { Level = _level, X = (byte*)px, Blocks = x.Length, Q4 = q4 };
             job.Segments[0] = new MatVecSegment((byte*)w0, y0, first.Rows);
             job.Segments[1] = new MatVecSegment((byte*)w1, y1, second.Rows);
             job.Segments[2] = new MatVecSegment((byte*)w2, y2, third.Rows);
-            RunMatVec(ref job, (long)(first.Weights.Length + second.Weights.Length + third.Weights.Length) * QuantDot.Q8Stride);
-        }
-    }
-
-    /// <inheritdoc />
-    public unsafe void MatVecsQ4_0(ReadOnlySpan<BlockQ8_0> x, QuantizedProduct<BlockQ4_0> first, QuantizedProduct<BlockQ4_0> second, QuantizedProduct<BlockQ4_0> third = default)
-    {
-        KernelChecks.MatVec(first.Weights.Length, x.Length, first.Rows, first.Output.Length);
-        KernelChecks.MatVec(second.Weights.Length, x.Length, second.Rows, second.Output.Length);
-        KernelChecks.MatVec(third.Weights.Length, x.Length, third.Rows, third.Output.Length);
-        fixed (BlockQ8_0* px = x)
-        fixed (BlockQ4_0* w0 = first.Weights)
-        fixed (BlockQ4_0* w1 = second.Weights)
-        fixed (BlockQ4_0* w2 = third.Weights)
-        fixed (float* y0 = first.Output)
-        fixed (float* y1 = second.Output)
-        fixed (float* y2 = third.Output)
-        {
-            var job = new MatVecJob { Level = _level, X = (byte*)px, Blocks = x.Length, Q4 = true };
-            job.Segments[0] = new MatVecSegment((byte*)w0, y0, first.Rows);
-            job.Segments[1] = new MatVecSegment((byte*)w1, y1, second.Rows);
-            job.Segments[2] = new MatVecSegment((byte*)w2, y2, third.Rows);
-            RunMatVec(ref job, (long)(first.Weights.Length + second.Weights.Length + third.Weights.Length) * QuantDot.Q4Stride);
+            long blocks = (long)first.Weights.Length + second.Weights.Length + third.Weights.Length;
+            RunMatVec(ref job, blocks * sizeof(TBlock));
         }
     }
 
