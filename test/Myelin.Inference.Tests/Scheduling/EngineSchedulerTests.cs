@@ -80,6 +80,46 @@ public sealed class EngineSchedulerTests
     }
 
     [Fact]
+    public async Task The_round_robin_resumes_after_a_tenant_whose_queue_emptied()
+    {
+        // Tenants a (two requests), b (one) and c (two) queue behind a running request of tenant g. The turns must go
+        // a, b, c, a, c: when b's queue empties and b leaves the order, c (now in b's place) is next, not a.
+        using InferenceModel model = InferenceModel.Open(TestModels.Get(TestModels.Llama, GgmlType.Q8_0));
+        SamplingOptions lengthy = SamplingOptions.Greedy with { MaxTokens = 40 };
+        for (int attempt = 0; ; attempt++)
+        {
+            Assert.True(attempt < 20, "the running request always finished before the others were queued");
+            using var scheduler = new EngineScheduler(model, cache: null, new SchedulerOptions { MaxRunning = 1, MaxBatchTokens = 16 });
+            var admitted = new List<string>();
+            scheduler.Admitted = request => { lock (admitted) { admitted.Add(request.Tenant.Value); } };
+            ChannelReader<GenerationEvent> gate = scheduler.Submit(new GenerationRequest(TestModels.Prompt, lengthy, new CacheTenant("g")));
+            await gate.WaitToReadAsync();
+            string[] tenants = ["a", "a", "b", "c", "c"];
+            ChannelReader<GenerationEvent>[] streams = [.. tenants.Select(t => scheduler.Submit(new GenerationRequest(TestModels.Prompt, s_greedy, new CacheTenant(t))))];
+            lock (admitted)
+            {
+                admitted.Add("queued");
+            }
+
+            await ReadTokensAsync(gate);
+            await Task.WhenAll(streams.Select(ReadTokensAsync));
+            List<string> order;
+            lock (admitted)
+            {
+                order = [.. admitted];
+            }
+
+            if (order.IndexOf("queued") != 1)
+            {
+                continue; // the gate finished and a decision was taken before all five were queued: proves nothing
+            }
+
+            Assert.Equal(["g", "queued", "a", "b", "c", "a", "c"], order);
+            return;
+        }
+    }
+
+    [Fact]
     public async Task Tenants_take_turns_and_a_repeated_prompt_hits_the_tenant_cache()
     {
         using InferenceModel model = InferenceModel.Open(TestModels.Get(TestModels.Llama, GgmlType.Q8_0));
