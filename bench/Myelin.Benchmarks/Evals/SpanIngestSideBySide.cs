@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Myelin.Benchmarks.Storage;
 using Myelin.Core;
 using Myelin.Core.Log;
 using Myelin.Evals.Otlp;
 using Myelin.Evals.Traces;
 using Myelin.Evals.Tracing;
 using Myelin.Storage.Sqlite;
-using Myelin.Storage.Sqlite.Internal;
 
 namespace Myelin.Benchmarks.Evals;
 
@@ -20,11 +20,6 @@ namespace Myelin.Benchmarks.Evals;
 /// <remarks>Run: <c>dotnet run -c Release --project bench/Myelin.Benchmarks -- span-ingest [rounds] [batchSize] [batchesPerRound]</c>.</remarks>
 public static class SpanIngestSideBySide
 {
-    private const string InsertSql = """
-        INSERT INTO log (tenant, log_offset, kind, ts, recorded_at, trace_id, session_id, episode_id, idempotency_key, payload)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-        """;
-
     public static int Run(string[] args)
     {
         int rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 9;
@@ -51,7 +46,7 @@ public static class SpanIngestSideBySide
             }
 
             var tenant = new TenantId("bench-myelin");
-            using var rawAppender = new RawAppender(raw, "bench-raw");
+            using var rawAppender = new RawLogAppender(raw, "bench-raw");
             Console.WriteLine($"span-ingest: {rounds} rounds x {batchesPerRound} batches x {batchSize} spans; WAL, synchronous=FULL; {directory}");
             Console.WriteLine($"{Environment.ProcessorCount} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 
@@ -67,7 +62,7 @@ public static class SpanIngestSideBySide
             // Warm-up round (JIT, page cache), not reported.
             (SpanData[][] warmSpans, NewExperienceRecord[][] warmRecords) = Next();
             await TimeMyelinAsync(indexer, tenant, warmSpans);
-            TimeRaw(rawAppender, warmRecords);
+            rawAppender.Time(warmRecords);
 
             var myelinRates = new List<double>();
             var rawRates = new List<double>();
@@ -83,11 +78,11 @@ public static class SpanIngestSideBySide
                 {
                     myelin = await TimeMyelinAsync(indexer, tenant, spans);
                     pipelined = await TimeMyelinPipelinedAsync(indexer, tenant, pipelinedSpans);
-                    baseline = TimeRaw(rawAppender, records);
+                    baseline = rawAppender.Time(records);
                 }
                 else
                 {
-                    baseline = TimeRaw(rawAppender, records);
+                    baseline = rawAppender.Time(records);
                     pipelined = await TimeMyelinPipelinedAsync(indexer, tenant, pipelinedSpans);
                     myelin = await TimeMyelinAsync(indexer, tenant, spans);
                 }
@@ -202,53 +197,9 @@ public static class SpanIngestSideBySide
         return spans / watch.Elapsed.TotalSeconds;
     }
 
-    private static double TimeRaw(RawAppender appender, NewExperienceRecord[][] batches)
-    {
-        long records = 0;
-        var watch = Stopwatch.StartNew();
-        foreach (NewExperienceRecord[] batch in batches)
-        {
-            records += appender.Append(batch);
-        }
-
-        return records / watch.Elapsed.TotalSeconds;
-    }
-
     internal static double Median(List<double> values)
     {
         double[] sorted = [.. values.Order()];
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    /// <summary>The baseline: one INSERT prepared once, bound by position, one transaction per batch (as in log-append).</summary>
-    private sealed class RawAppender(SqliteConnection connection, string tenant) : IDisposable
-    {
-        private readonly RawStatement _insert = new(connection, InsertSql);
-        private long _head;
-
-        public int Append(NewExperienceRecord[] batch)
-        {
-            long now = (DateTimeOffset.UtcNow.UtcTicks - DateTime.UnixEpoch.Ticks) / 10;
-            using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
-            _insert.Bind(1, tenant);
-            _insert.Bind(5, now);
-            foreach (NewExperienceRecord record in batch)
-            {
-                _insert.Bind(2, ++_head);
-                _insert.Bind(3, record.Kind);
-                _insert.Bind(4, (record.Timestamp!.Value.UtcTicks - DateTime.UnixEpoch.Ticks) / 10);
-                _insert.Bind(6, record.TraceId);
-                _insert.Bind(7, record.SessionId);
-                _insert.Bind(8, record.EpisodeId);
-                _insert.Bind(9, record.IdempotencyKey);
-                _insert.Bind(10, record.PayloadJson);
-                _insert.Execute();
-            }
-
-            transaction.Commit();
-            return batch.Length;
-        }
-
-        public void Dispose() => _insert.Dispose();
     }
 }

@@ -4,7 +4,6 @@ using Microsoft.Data.Sqlite;
 using Myelin.Core;
 using Myelin.Core.Log;
 using Myelin.Storage.Sqlite;
-using Myelin.Storage.Sqlite.Internal;
 
 namespace Myelin.Benchmarks.Storage;
 
@@ -15,11 +14,6 @@ namespace Myelin.Benchmarks.Storage;
 /// <remarks>Run: <c>dotnet run -c Release --project bench/Myelin.Benchmarks -- log-append [rounds] [batchSize] [batchesPerRound]</c>.</remarks>
 public static class LogAppendSideBySide
 {
-    private const string InsertSql = """
-        INSERT INTO log (tenant, log_offset, kind, ts, recorded_at, trace_id, session_id, episode_id, idempotency_key, payload)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-        """;
-
     public static int Run(string[] args)
     {
         int rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 9;
@@ -45,14 +39,14 @@ public static class LogAppendSideBySide
 
             NewExperienceRecord[][] batches = [.. Enumerable.Range(0, batchesPerRound).Select(b => MakeBatch(b, batchSize))];
             var myelinTenant = new TenantId("bench-myelin");
-            using var rawAppender = new RawAppender(raw, "bench-raw");
+            using var rawAppender = new RawLogAppender(raw, "bench-raw");
 
             Console.WriteLine($"log-append: {rounds} rounds x {batchesPerRound} batches x {batchSize} records; WAL, synchronous=FULL; {storage.DatabasePath}");
             Console.WriteLine($"{Environment.ProcessorCount} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 
             // Warm-up round (JIT, page cache), not reported.
             await TimeMyelinAsync(storage, myelinTenant, batches);
-            TimeRaw(rawAppender, batches);
+            rawAppender.Time(batches);
 
             var myelinRates = new List<double>();
             var rawRates = new List<double>();
@@ -64,11 +58,11 @@ public static class LogAppendSideBySide
                 if (round % 2 == 1)
                 {
                     myelin = await TimeMyelinAsync(storage, myelinTenant, batches);
-                    baseline = TimeRaw(rawAppender, batches);
+                    baseline = rawAppender.Time(batches);
                 }
                 else
                 {
-                    baseline = TimeRaw(rawAppender, batches);
+                    baseline = rawAppender.Time(batches);
                     myelin = await TimeMyelinAsync(storage, myelinTenant, batches);
                 }
 
@@ -121,56 +115,9 @@ public static class LogAppendSideBySide
         return records / watch.Elapsed.TotalSeconds;
     }
 
-    private static double TimeRaw(RawAppender appender, NewExperienceRecord[][] batches)
-    {
-        long records = 0;
-        var watch = Stopwatch.StartNew();
-        foreach (NewExperienceRecord[] batch in batches)
-        {
-            records += appender.Append(batch);
-        }
-
-        return records / watch.Elapsed.TotalSeconds;
-    }
-
     private static double Median(List<double> values)
     {
         double[] sorted = [.. values.Order()];
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    /// <summary>
-    /// The baseline: one INSERT prepared once and driven through SQLite's C API (bind by position, step, reset) for every
-    /// row, one transaction per batch, offsets counted in memory: the fastest plain bulk insert SQLite offers.
-    /// </summary>
-    private sealed class RawAppender(SqliteConnection connection, string tenant) : IDisposable
-    {
-        private readonly RawStatement _insert = new(connection, InsertSql);
-        private long _head;
-
-        public int Append(NewExperienceRecord[] batch)
-        {
-            long now = (DateTimeOffset.UtcNow.UtcTicks - DateTime.UnixEpoch.Ticks) / 10;
-            using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
-            _insert.Bind(1, tenant);
-            _insert.Bind(5, now);
-            foreach (NewExperienceRecord record in batch)
-            {
-                _insert.Bind(2, ++_head);
-                _insert.Bind(3, record.Kind);
-                _insert.Bind(4, (record.Timestamp!.Value.UtcTicks - DateTime.UnixEpoch.Ticks) / 10);
-                _insert.Bind(6, record.TraceId);
-                _insert.Bind(7, record.SessionId);
-                _insert.Bind(8, record.EpisodeId);
-                _insert.Bind(9, record.IdempotencyKey);
-                _insert.Bind(10, record.PayloadJson);
-                _insert.Execute();
-            }
-
-            transaction.Commit();
-            return batch.Length;
-        }
-
-        public void Dispose() => _insert.Dispose();
     }
 }
