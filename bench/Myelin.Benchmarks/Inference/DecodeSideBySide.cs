@@ -117,7 +117,7 @@ public static class DecodeSideBySide
 
         // Warm up (page in the weights, JIT the kernels) on a short prompt and a few tokens, as llama-bench's warm-up run does.
         KvSequence warm = model.CreateSequence(64);
-        model.Prefill(warm, prompt.AsSpan(0, 16), logits);
+        model.Prefill(warm, prompt.AsSpan(0, Math.Min(16, prompt.Length)), logits);
         for (int i = 0; i < 4; i++)
         {
             model.Decode(warm, 1, logits);
