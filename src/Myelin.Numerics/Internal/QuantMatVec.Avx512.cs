@@ -54,12 +54,14 @@ internal static unsafe partial class QuantMatVec
         Vector512<int> pair1 = Vector512.Create(Vector256.Create(2), Vector256.Create(3));
         Vector512<int> pair2 = Vector512.Create(Vector256.Create(4), Vector256.Create(5));
         Vector512<int> pair3 = Vector512.Create(Vector256.Create(6), Vector256.Create(7));
-        for (int r = start; r < end; r += 4)
+        int gap = StreamGap(start, end);
+        for (int r = start; r < end; r = NextPass(r, start, gap))
         {
+            int step = r < start + gap ? gap : 1;
             byte* w0 = w + (r * rowBytes);
-            byte* w1 = r + 1 < end ? w0 + rowBytes : w0;
-            byte* w2 = r + 2 < end ? w0 + (2 * rowBytes) : w0;
-            byte* w3 = r + 3 < end ? w0 + (3 * rowBytes) : w0;
+            byte* w1 = r + step < end ? w0 + (step * rowBytes) : w0;
+            byte* w2 = r + (2 * step) < end ? w0 + (2 * step * rowBytes) : w0;
+            byte* w3 = r + (3 * step) < end ? w0 + (3 * step * rowBytes) : w0;
             Vector512<float> acc0 = Vector512<float>.Zero;
             Vector512<float> acc1 = Vector512<float>.Zero;
             Vector512<float> acc2 = Vector512<float>.Zero;
@@ -108,23 +110,13 @@ internal static unsafe partial class QuantMatVec
                 tail3 = BlockQ4(tail3, w3 + wo + 2, low256, bv, xv, DecodeHalf(*(ushort*)(w3 + wo)) * dx);
             }
 
-            y[r] = Vector512.Sum(acc0) + Vector256.Sum(tail0);
-            if (r + 1 < end)
-            {
-                y[r + 1] = Vector512.Sum(acc1) + Vector256.Sum(tail1);
-            }
-
-            if (r + 2 < end)
-            {
-                y[r + 2] = Vector512.Sum(acc2) + Vector256.Sum(tail2);
-            }
-
-            if (r + 3 < end)
-            {
-                y[r + 3] = Vector512.Sum(acc3) + Vector256.Sum(tail3);
-            }
+            Store4(y, r, end, step, Fold(acc0, tail0), Fold(acc1, tail1), Fold(acc2, tail2), Fold(acc3, tail3));
         }
     }
+
+    /// <summary>The 512-bit accumulator plus the 256-bit tail one, as eight lanes whose sum is the row's result.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Fold(Vector512<float> acc, Vector256<float> tail) => acc.GetLower() + acc.GetUpper() + tail;
 
     /// <summary>One block pair (blocks b, b+1 at <paramref name="q0"/>..<paramref name="q3"/>) of four rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -24,9 +24,15 @@ namespace Myelin.Numerics.Internal;
 /// decode) turns them into fp32, and they are multiplied by d_x once and parked in a 32-float stack tile
 /// (row-major [4 rows, 8 blocks]); each block's FMA then broadcasts its combined scale from there (an embedded
 /// <c>{1to8}</c> broadcast operand). Blocks past the last full group of eight decode their scales one by one.</para>
-/// <para><b>Prefetch.</b> Rows are contiguous, so the pass over rows r..r+3 prefetches the same offsets of rows
-/// r+4..r+7, about four rows (17 KB for 4096 columns of Q8_0) ahead; on one Zen 5 core this took the Q8_0 mat-vec
-/// from 17 to 39 GB/s, the hardware prefetcher alone does not keep four short interleaved streams busy.</para>
+/// <para><b>Four sequential streams.</b> A range of at least <see cref="StreamRows"/> rows is cut into quarters and
+/// pass i takes row i of each quarter, so each of the four rows of a pass reads its own run of consecutive rows,
+/// one sequential stream. Four adjacent rows per pass (rows 4i..4i+3) read the same bytes, but as four streams
+/// hopping one row length apart inside the same pages; with two threads on the 2-core Zen 5 VM a decode step's
+/// mat-vecs streamed at 0.78-0.89 of a prefetched read that way and at 1.0 as quarters (the Q8_0 weights of a
+/// 1.1B model, 2 threads). Shorter ranges, and the last rows of a quartered one, go four adjacent rows per pass.</para>
+/// <para><b>Prefetch.</b> Each row of a pass prefetches the same offsets four rows further along its stream
+/// (17 KB for 4096 columns of Q8_0); on one Zen 5 core this took the Q8_0 mat-vec from 17 to 39 GB/s, the hardware
+/// prefetcher alone does not keep four interleaved streams busy.</para>
 /// <para><b>Q4_0 unpack.</b> With AVX-512BW/VL the 16 nibble bytes are broadcast to both 128-bit halves and the
 /// upper half's words shifted right by 4 (<c>vpsrlvw</c>), then masked with 0x0F; otherwise a 128-bit shift and
 /// an insert do the same.</para>
@@ -38,6 +44,9 @@ internal static unsafe partial class QuantMatVec
 {
     /// <summary>Bytes of prepared activation per block: 32 quants, 8 int32 bias lanes, one float scale.</summary>
     public const int PreparedBytesPerBlock = 32 + 32 + 4;
+
+    /// <summary>Fewest rows a call cuts into four sequential streams (see the type remarks).</summary>
+    private const int StreamRows = 64;
 
     /// <summary>Whether this path runs at <paramref name="level"/> on this machine.</summary>
     public static bool IsSupported(SimdLevel level) => level >= SimdLevel.Vector256 && AvxVnni.IsSupported;
@@ -82,12 +91,14 @@ internal static unsafe partial class QuantMatVec
         float* tile = stackalloc float[32];
         const int Stride = QuantDot.Q8Stride;
         Vector256<byte> flip = Vector256.Create((byte)0x80);
-        for (int r = start; r < end; r += 4)
+        int gap = StreamGap(start, end);
+        for (int r = start; r < end; r = NextPass(r, start, gap))
         {
+            int step = r < start + gap ? gap : 1;
             byte* w0 = w + (r * rowBytes);
-            byte* w1 = r + 1 < end ? w0 + rowBytes : w0;
-            byte* w2 = r + 2 < end ? w0 + (2 * rowBytes) : w0;
-            byte* w3 = r + 3 < end ? w0 + (3 * rowBytes) : w0;
+            byte* w1 = r + step < end ? w0 + (step * rowBytes) : w0;
+            byte* w2 = r + (2 * step) < end ? w0 + (2 * step * rowBytes) : w0;
+            byte* w3 = r + (3 * step) < end ? w0 + (3 * step * rowBytes) : w0;
             Vector256<float> acc0 = Vector256<float>.Zero;
             Vector256<float> acc1 = Vector256<float>.Zero;
             Vector256<float> acc2 = Vector256<float>.Zero;
@@ -127,7 +138,7 @@ internal static unsafe partial class QuantMatVec
                 acc3 = BlockQ8(acc3, w3 + wo + 2, flip, bv, xv, DecodeHalf(*(ushort*)(w3 + wo)) * dx);
             }
 
-            Store4(y, r, end, acc0, acc1, acc2, acc3);
+            Store4(y, r, end, step, acc0, acc1, acc2, acc3);
         }
     }
 
@@ -148,12 +159,14 @@ internal static unsafe partial class QuantMatVec
         float* tile = stackalloc float[32];
         const int Stride = QuantDot.Q4Stride;
         Vector256<byte> low = Vector256.Create((byte)0x0F);
-        for (int r = start; r < end; r += 4)
+        int gap = StreamGap(start, end);
+        for (int r = start; r < end; r = NextPass(r, start, gap))
         {
+            int step = r < start + gap ? gap : 1;
             byte* w0 = w + (r * rowBytes);
-            byte* w1 = r + 1 < end ? w0 + rowBytes : w0;
-            byte* w2 = r + 2 < end ? w0 + (2 * rowBytes) : w0;
-            byte* w3 = r + 3 < end ? w0 + (3 * rowBytes) : w0;
+            byte* w1 = r + step < end ? w0 + (step * rowBytes) : w0;
+            byte* w2 = r + (2 * step) < end ? w0 + (2 * step * rowBytes) : w0;
+            byte* w3 = r + (3 * step) < end ? w0 + (3 * step * rowBytes) : w0;
             Vector256<float> acc0 = Vector256<float>.Zero;
             Vector256<float> acc1 = Vector256<float>.Zero;
             Vector256<float> acc2 = Vector256<float>.Zero;
@@ -193,7 +206,7 @@ internal static unsafe partial class QuantMatVec
                 acc3 = BlockQ4(acc3, w3 + wo + 2, low, bv, xv, DecodeHalf(*(ushort*)(w3 + wo)) * dx);
             }
 
-            Store4(y, r, end, acc0, acc1, acc2, acc3);
+            Store4(y, r, end, step, acc0, acc1, acc2, acc3);
         }
     }
 
@@ -265,22 +278,36 @@ internal static unsafe partial class QuantMatVec
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store4(float* y, int r, int end, Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3)
+    private static void Store4(float* y, int r, int end, int step, Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3)
     {
         y[r] = Vector256.Sum(a0);
-        if (r + 1 < end)
+        if (r + step < end)
         {
-            y[r + 1] = Vector256.Sum(a1);
+            y[r + step] = Vector256.Sum(a1);
         }
 
-        if (r + 2 < end)
+        if (r + (2 * step) < end)
         {
-            y[r + 2] = Vector256.Sum(a2);
+            y[r + (2 * step)] = Vector256.Sum(a2);
         }
 
-        if (r + 3 < end)
+        if (r + (3 * step) < end)
         {
-            y[r + 3] = Vector256.Sum(a3);
+            y[r + (3 * step)] = Vector256.Sum(a3);
         }
     }
+
+    /// <summary>
+    /// Rows between the four rows of a pass over rows [<paramref name="start"/>, <paramref name="end"/>): a quarter
+    /// of the range when it has at least <see cref="StreamRows"/> rows, else 1 (four adjacent rows).
+    /// </summary>
+    private static int StreamGap(int start, int end) => end - start >= StreamRows ? (end - start) / 4 : 1;
+
+    /// <summary>
+    /// The first row of the pass after the one at <paramref name="r"/>: passes start + i (i &lt; gap) take rows
+    /// start + i + k gap, k = 0..3; the rows past start + 4 gap (fewer than four) and every range shorter than
+    /// <see cref="StreamRows"/> go four adjacent rows per pass.
+    /// </summary>
+    private static int NextPass(int r, int start, int gap) =>
+        r + 1 < start + gap ? r + 1 : r < start + gap ? start + (4 * gap) : r + 4;
 }

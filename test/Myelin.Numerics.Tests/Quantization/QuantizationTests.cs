@@ -173,6 +173,25 @@ public class QuantizationTests
 
     [Theory]
     [MemberData(nameof(TestData.SimdNames), MemberType = typeof(TestData))]
+    public void Quantised_matvecs_match_reference_when_slabs_are_cut_into_four_streams(string name)
+    {
+        // Under 256 KB of weights a mat-vec runs on one thread as four slabs; a slab of 64 rows or more is read as
+        // four sequential streams (quarters), and the 0-3 rows past the last full quarter go as adjacent rows.
+        // 256 rows: slabs of 64 (nothing left over); 257, 259, 263 and 268: slabs of 64-67 (1, 2 or 3 rows left).
+        IKernels k = Kernels.Create(name);
+        ulong seed = 900;
+        foreach (int rows in new[] { 256, 257, 259, 263, 268 })
+        {
+            foreach (int blocksPerRow in new[] { 1, 8, 9 })
+            {
+                var (w8, x8, w4) = Make(rows * blocksPerRow, seed++, blocksPerRow);
+                CheckMatVecs(k, w8, x8, w4, rows);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestData.SimdNames), MemberType = typeof(TestData))]
     public void Fused_matvecs_match_one_matvec_per_matrix(string name)
     {
         // A layer's query/key/value (three matrices) and gate/up (two) share one activation: small shapes with rows
