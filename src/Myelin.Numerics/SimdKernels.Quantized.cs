@@ -9,7 +9,7 @@ namespace Myelin.Numerics;
 /// Quantised dot products and mat-vecs on the integer quants (see <see cref="QuantDot"/>). Mat-vecs split the
 /// output rows into slabs handed out dynamically to the threads. With AVX-VNNI the activation is prepared once per
 /// call and four rows stream per pass (see <see cref="QuantMatVec"/>; Q4_0 weights take two blocks per 512-bit
-/// operation where AVX-512BW is present); otherwise each row is one
+/// operation where AVX-512BW and VBMI are present); otherwise each row is one
 /// <see cref="QuantDot"/> pass over its weight blocks.
 /// </content>
 public sealed partial class SimdKernels

@@ -253,6 +253,13 @@ internal static unsafe partial class QuantMatVec
         Vector256<int> h = Vector256.Create(
             *(ushort*)first, *(ushort*)(first + stride), *(ushort*)(first + (2 * stride)), *(ushort*)(first + (3 * stride)),
             *(ushort*)(first + (4 * stride)), *(ushort*)(first + (5 * stride)), *(ushort*)(first + (6 * stride)), *(ushort*)(first + (7 * stride)));
+        return DecodeHalves(h);
+    }
+
+    /// <summary>Eight fp16 bit patterns (zero-extended in int32 lanes) decoded to fp32, exact for every finite half.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> DecodeHalves(Vector256<int> h)
+    {
         Vector256<float> magnitude = ((h & Vector256.Create(0x7FFF)) << 13).AsSingle() * Vector256.Create(5.192296858534828e33f);
         return (magnitude.AsInt32() | ((h & Vector256.Create(0x8000)) << 16)).AsSingle();
     }
