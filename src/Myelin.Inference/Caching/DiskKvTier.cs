@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace Myelin.Inference.Caching;
 
@@ -174,22 +175,38 @@ public sealed class DiskKvTier : IKvSpillTier
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
+    /// <summary>
+    /// Reads positions [<paramref name="from"/>, <paramref name="to"/>) of every layer straight into the sequence's
+    /// storage: one positioned read per layer and side, no intermediate buffer and no copy after the read.
+    /// </summary>
     private void ReadInto(Entry entry, int from, int to, KvSequence sequence)
     {
         int count = to - from;
-        var keys = new float[count * _kvDim];
-        var values = new float[count * _kvDim];
-        using var stream = new FileStream(entry.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        long rowBytes = (long)_kvDim * sizeof(float);
+        using SafeFileHandle file = File.OpenHandle(entry.Path, FileMode.Open, FileAccess.Read, FileShare.Read);
         long headerBytes = HeaderBytes(entry.Tokens.Length, entry.TenantBytes);
-        long layerBytes = 2L * entry.Tokens.Length * _kvDim * sizeof(float);
+        long sideBytes = entry.Tokens.Length * rowBytes;
         for (int l = 0; l < _layers; l++)
         {
-            long keysAt = headerBytes + (l * layerBytes);
-            stream.Position = keysAt + ((long)from * _kvDim * sizeof(float));
-            stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(keys.AsSpan()));
-            stream.Position = keysAt + ((long)entry.Tokens.Length * _kvDim * sizeof(float)) + ((long)from * _kvDim * sizeof(float));
-            stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
-            sequence.Write(l, from, keys, values);
+            long keysAt = headerBytes + (l * 2 * sideBytes) + (from * rowBytes);
+            ReadExactly(file, sequence.KeyStorage(l).AsSpan(from * _kvDim, count * _kvDim), keysAt);
+            ReadExactly(file, sequence.ValueStorage(l).AsSpan(from * _kvDim, count * _kvDim), keysAt + sideBytes);
+        }
+    }
+
+    private static void ReadExactly(SafeFileHandle file, Span<float> destination, long offset)
+    {
+        Span<byte> bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(destination);
+        while (!bytes.IsEmpty)
+        {
+            int read = RandomAccess.Read(file, bytes, offset);
+            if (read == 0)
+            {
+                throw new EndOfStreamException("The KV file ended before the positions it was asked for.");
+            }
+
+            bytes = bytes[read..];
+            offset += read;
         }
     }
 
