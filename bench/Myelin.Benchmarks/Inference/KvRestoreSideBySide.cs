@@ -13,7 +13,8 @@ namespace Myelin.Benchmarks.Inference;
 /// Side by side: restoring a long prefix's KV from the disk tier vs recomputing it with a prefill, on a synthesized
 /// Qwen2-shaped Q8_0 model, interleaved per round: a cold restore (the tier's files dropped from the OS page cache
 /// first, so the bytes come from the disk), a warm restore (the files still in the page cache) and the prefill;
-/// reports each round and the median ratios.
+/// reports each round and the median ratios. Restores go into one reused sequence, as the scheduler's
+/// <c>SequencePool</c> gives a request one that earlier requests already faulted in.
 /// </summary>
 /// <remarks>
 /// Dropping a file from the page cache uses <c>posix_fadvise(POSIX_FADV_DONTNEED)</c> after an fsync, which works
@@ -54,11 +55,12 @@ public static partial class KvRestoreSideBySide
             string tierDirectory = Path.Combine(directory, "kv");
             var coldRatios = new List<double>();
             var warmRatios = new List<double>();
+            KvSequence target = model.CreateSequence(tokens + 1);
             for (int round = 0; round < rounds; round++)
             {
                 int dropped = DropFromPageCache(tierDirectory);
-                double cold = TimeRestore(tier, model, prompt, tokens);
-                double warm = TimeRestore(tier, model, prompt, tokens);
+                double cold = TimeRestore(tier, target, prompt, tokens);
+                double warm = TimeRestore(tier, target, prompt, tokens);
 
                 KvSequence recomputed = model.CreateSequence(tokens + 1);
                 var clock = Stopwatch.StartNew();
@@ -82,9 +84,10 @@ public static partial class KvRestoreSideBySide
         }
     }
 
-    private static double TimeRestore(DiskKvTier tier, InferenceModel model, int[] prompt, int tokens)
+    /// <summary>Restores into <paramref name="restored"/> emptied, as the scheduler restores into a sequence from its pool.</summary>
+    private static double TimeRestore(DiskKvTier tier, KvSequence restored, int[] prompt, int tokens)
     {
-        KvSequence restored = model.CreateSequence(tokens + 1);
+        restored.Truncate(0);
         var clock = Stopwatch.StartNew();
         int loaded = tier.Restore(CacheTenant.Default, prompt, restored, 0);
         double elapsed = clock.Elapsed.TotalMilliseconds;

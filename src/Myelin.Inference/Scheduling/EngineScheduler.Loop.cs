@@ -138,7 +138,7 @@ public sealed partial class EngineScheduler
     private void Start(Active active)
     {
         int capacity = Math.Min(_model.Shape.ContextLength, active.Prompt.Length + active.Request.Sampling.MaxTokens + 1);
-        active.Sequence = _model.CreateSequence(capacity);
+        active.Sequence = _sequences.Rent(capacity);
         active.Sampler = new Sampler(active.Request.Sampling with { MaxTokens = Math.Min(active.Request.Sampling.MaxTokens, capacity - active.Prompt.Length) }, _model.Shape.VocabSize);
         active.Sampler.AddPromptTokens(active.Prompt);
         ReadOnlySpan<int> reusable = active.Prompt.AsSpan(0, active.Prompt.Length - 1);
@@ -266,6 +266,12 @@ public sealed partial class EngineScheduler
         }
 
         _metrics.Record(_metrics.EndToEnd, _time.GetElapsedTime(active.Arrived).TotalSeconds);
+        if (active.Sequence is { } finished)
+        {
+            active.Sequence = null;
+            _sequences.Return(finished);
+        }
+
         _running.Remove(active);
         Volatile.Write(ref _runningCount, _running.Count);
         active.Output.Writer.TryComplete(error);

@@ -30,6 +30,7 @@ public sealed partial class EngineScheduler : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _loop;
     private readonly float[] _logits;
+    private readonly SequencePool _sequences;
     private int _waitingCount;
     private int _runningCount;
     private int _nextTenant;
@@ -54,9 +55,13 @@ public sealed partial class EngineScheduler : IDisposable
         _meter = meterFactory?.Create(InferenceAssembly.TelemetryName) ?? new Meter(InferenceAssembly.TelemetryName);
         _metrics = new InferenceMetrics(_meter, name, () => Volatile.Read(ref _runningCount), () => Volatile.Read(ref _waitingCount), KvUsage);
         _logits = new float[_options.MaxRunning * model.Shape.VocabSize];
+        _sequences = new SequencePool(model, _options.MaxRunning);
         _loop = new Thread(Run) { IsBackground = true, Name = "myelin-engine" };
         _loop.Start();
     }
+
+    /// <summary>Finished sequences kept for reuse by later requests (read on the scheduler's thread; for tests).</summary>
+    internal int PooledSequences => _sequences.Count;
 
     /// <summary>The disk tier that extends memory prefix hits with prefixes spilled earlier (or before a restart); null for none.</summary>
     public Caching.DiskKvTier? DiskTier { get; init; }

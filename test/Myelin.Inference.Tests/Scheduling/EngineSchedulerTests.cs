@@ -27,6 +27,23 @@ public sealed class EngineSchedulerTests
     }
 
     [Fact]
+    public async Task Requests_after_the_first_reuse_its_sequence_and_see_none_of_its_tokens()
+    {
+        using InferenceModel model = InferenceModel.Open(TestModels.Get(TestModels.Llama, GgmlType.F32));
+        using var scheduler = new EngineScheduler(model, cache: null, new SchedulerOptions { MaxRunning = 2, MaxBatchTokens = 16 });
+
+        // One at a time, so each request after the first runs in the sequence the one before left behind, dirty.
+        int[][] prompts = [[2, 4, 6, 8, 10, 12, 14, 16, 18, 20], [1, 5, 9, 3], [30, 31, 32, 33, 34, 35]];
+        foreach (int[] prompt in prompts)
+        {
+            int[] generated = await ReadTokensAsync(scheduler.Submit(new GenerationRequest(prompt, s_greedy, CacheTenant.Default)));
+            Assert.Equal(Greedy(model, prompt, s_greedy.MaxTokens), generated);
+        }
+
+        Assert.Equal(1, scheduler.PooledSequences);
+    }
+
+    [Fact]
     public async Task A_full_queue_is_refused_and_cancelled_requests_free_their_slot()
     {
         using InferenceModel model = InferenceModel.Open(TestModels.Get(TestModels.Llama, GgmlType.Q8_0));
