@@ -57,6 +57,11 @@ if (args.Length > 0 && args[0] == "qgemm")
     return Myelin.Benchmarks.Numerics.QuantizedMatMulSideBySide.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "attention")
+{
+    return AttentionSideBySide.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "decode")
 {
     return Myelin.Benchmarks.Inference.DecodeSideBySide.Run(args[1..]);

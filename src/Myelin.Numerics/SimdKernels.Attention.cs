@@ -1,39 +1,49 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Myelin.Numerics.Internal;
 
 namespace Myelin.Numerics;
 
 /// <content>
-/// Fused attention: for each (query, head), keys are visited in blocks of <see cref="AttentionBlock"/>; a block's
-/// scores live in a stack buffer, the running max m and normaliser l are updated once per block (flash-attention
-/// style online softmax: acc and l are rescaled by exp(m_old - m_new)), and the weighted values accumulate
-/// straight into the output row. Nothing of size KvLength is materialised and nothing is allocated.
-/// (query, head) pairs are independent and split across threads; the query heads that share a KV head (GQA) are
-/// one job when there are enough jobs, so each key/value block is read from memory once for the whole group.
+/// Fused, tiled attention. A job is a tile of query rows: up to <see cref="AttentionTile.MaxRows"/> rows made of a
+/// few consecutive query tokens times the query heads that share one KV head (GQA), e.g. 16 tokens x 2 heads in
+/// prefill, the 2-8 heads of the group in decode. The tile walks its KV head's keys in blocks of 64 (flash-attention
+/// online softmax per row: running max and sum, accumulator rescaled by exp(m_old - m_new)); each key block is
+/// transposed once into a <c>[HeadDim, 64]</c> stack buffer, so scores are register-blocked FMAs across keys (4 rows x
+/// 4 vectors of keys, no horizontal reduction per key), and each value row feeds four output rows from L1.
+/// Causal limits are per row (a tile's tokens sit at different positions). Nothing of size KvLength is materialised
+/// and nothing is allocated (head dims over 256 rent the transpose buffer from the shared array pool). Tiles are handed
+/// to the threads latest tokens first (the causal tiles with the most keys), and shrink (fewer tokens, then fewer
+/// heads) when there would be fewer than two tiles per thread. See <see cref="AttentionTile"/> for the inner loops.
 /// </content>
 public sealed partial class SimdKernels
 {
-    private const int AttentionBlock = 64;
-
     /// <inheritdoc />
     public unsafe void Attention(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, in AttentionShape shape, Span<float> output)
     {
         KernelChecks.Attention(q.Length, k.Length, v.Length, shape, output.Length);
-        int count = shape.QueryLength * shape.Heads;
-        if (count == 0)
+        if (shape.QueryLength * shape.Heads == 0)
         {
             return;
         }
 
-        long work = (long)count * shape.KvLength * shape.HeadDim;
+        long work = (long)shape.QueryLength * shape.Heads * shape.KvLength * shape.HeadDim;
         int threads = work < (1 << 16) ? 1 : ParallelRunner.MaxThreads;
-
-        // The query heads that share a KV head go through its key/value blocks together (each block read once, hot in
-        // L1 for the group's other heads), unless that leaves too few jobs to keep the threads busy.
         int group = shape.Heads / shape.KvHeads;
-        if (group > 1 && shape.QueryLength * shape.KvHeads < 2 * threads)
+        int heads = Math.Min(group, AttentionTile.MaxRows);
+        int tokens = Math.Min(shape.QueryLength, AttentionTile.MaxRows / heads);
+        while (threads > 1 && TileCount(shape, tokens, heads) < 2 * threads && (tokens > 1 || heads > 1))
         {
-            group = 1;
+            if (tokens > 1)
+            {
+                tokens = (tokens + 1) / 2;
+            }
+            else
+            {
+                heads = (heads + 1) / 2;
+            }
         }
 
         fixed (float* pq = q)
@@ -41,148 +51,106 @@ public sealed partial class SimdKernels
         fixed (float* pv = v)
         fixed (float* po = output)
         {
-            var job = new AttentionJob { Level = _level, Shape = shape, Group = group, Q = pq, K = pk, V = pv, O = po };
-            ParallelRunner.For(count / group, threads, job);
+            var job = new AttentionJob
+            {
+                Level = _level,
+                Avx = _level >= SimdLevel.Vector256 && Avx.IsSupported,
+                Shape = shape,
+                TileTokens = tokens,
+                TileHeads = heads,
+                Q = pq,
+                K = pk,
+                V = pv,
+                O = po,
+            };
+            ParallelRunner.For(TileCount(shape, tokens, heads), threads, job);
         }
+    }
+
+    private static int TileCount(in AttentionShape shape, int tokens, int heads)
+    {
+        int tokenTiles = (shape.QueryLength + tokens - 1) / tokens;
+        int headTiles = ((shape.Heads / shape.KvHeads) + heads - 1) / heads;
+        return tokenTiles * shape.KvHeads * headTiles;
     }
 
     private unsafe struct AttentionJob : IParallelJob
     {
         public SimdLevel Level;
+        public bool Avx;
         public AttentionShape Shape;
-        public int Group;
+        public int TileTokens;
+        public int TileHeads;
         public float* Q;
         public float* K;
         public float* V;
         public float* O;
 
-        /// <summary>acc[d] += Σ_j p[j] v[j * stride + d] for d &lt; hd, one vector slice of acc at a time.</summary>
-        private static void AccumulateValues(SimdLevel level, float* v, int stride, float* p, int count, float* acc, int hd)
-        {
-            int d = 0;
-            if (level == SimdLevel.Vector512)
-            {
-                for (; d + 16 <= hd; d += 16)
-                {
-                    Vector512<float> a = Vector512.Load(acc + d);
-                    for (int j = 0; j < count; j++)
-                    {
-                        a = Vector512.FusedMultiplyAdd(Vector512.Create(p[j]), Vector512.Load(v + ((long)j * stride) + d), a);
-                    }
-
-                    a.Store(acc + d);
-                }
-            }
-
-            if (level >= SimdLevel.Vector256)
-            {
-                for (; d + 8 <= hd; d += 8)
-                {
-                    Vector256<float> a = Vector256.Load(acc + d);
-                    for (int j = 0; j < count; j++)
-                    {
-                        a = Vector256.FusedMultiplyAdd(Vector256.Create(p[j]), Vector256.Load(v + ((long)j * stride) + d), a);
-                    }
-
-                    a.Store(acc + d);
-                }
-            }
-
-            if (level >= SimdLevel.Vector128)
-            {
-                for (; d + 4 <= hd; d += 4)
-                {
-                    Vector128<float> a = Vector128.Load(acc + d);
-                    for (int j = 0; j < count; j++)
-                    {
-                        a = Vector128.FusedMultiplyAdd(Vector128.Create(p[j]), Vector128.Load(v + ((long)j * stride) + d), a);
-                    }
-
-                    a.Store(acc + d);
-                }
-            }
-
-            for (; d < hd; d++)
-            {
-                float a = acc[d];
-                for (int j = 0; j < count; j++)
-                {
-                    a = MathF.FusedMultiplyAdd(p[j], v[((long)j * stride) + d], a);
-                }
-
-                acc[d] = a;
-            }
-        }
-
+        // The scratch buffers are written before they are read; zeroing them would cost as much as a decode tile's work.
+        [SkipLocalsInit]
         public readonly void Execute(int index)
         {
             int hd = Shape.HeadDim;
-            int g = Group;
-            int groupsPerToken = Shape.Heads / g;
-            int t = index / groupsPerToken;
-            int h0 = (index % groupsPerToken) * g;
-            int kvh = h0 / (Shape.Heads / Shape.KvHeads);
-            int kvRow = Shape.KvHeads * hd;
-            float scale = Shape.EffectiveScale;
-            int visible = Shape.Causal ? Math.Clamp(Shape.EffectiveQueryOffset + t + 1, 0, Shape.KvLength) : Shape.KvLength;
-            long first = ((long)t * Shape.Heads) + h0;
-            Span<float> scores = stackalloc float[AttentionBlock];
-            Span<float> maxima = stackalloc float[g];
-            Span<float> sums = stackalloc float[g];
-            maxima.Fill(float.NegativeInfinity);
-            sums.Clear();
-            new Span<float>(O + (first * hd), g * hd).Clear();
-            for (int j0 = 0; j0 < visible; j0 += AttentionBlock)
+            int group = Shape.Heads / Shape.KvHeads;
+            int headTiles = (group + TileHeads - 1) / TileHeads;
+            int tokenTiles = (Shape.QueryLength + TileTokens - 1) / TileTokens;
+
+            // Index 0 is the last token tile: under a causal mask it sees the most keys, so it starts first.
+            int tokenTile = tokenTiles - 1 - (index / (Shape.KvHeads * headTiles));
+            int rest = index % (Shape.KvHeads * headTiles);
+            int kvh = rest / headTiles;
+            int h0 = (kvh * group) + ((rest % headTiles) * TileHeads);
+            int hn = Math.Min(TileHeads, ((kvh + 1) * group) - h0);
+            int t0 = tokenTile * TileTokens;
+            int tn = Math.Min(TileTokens, Shape.QueryLength - t0);
+            int rows = tn * hn;
+
+            float** qRows = stackalloc float*[AttentionTile.MaxRows];
+            float** oRows = stackalloc float*[AttentionTile.MaxRows];
+            int* limits = stackalloc int[AttentionTile.MaxRows];
+            for (int ti = 0; ti < tn; ti++)
             {
-                int bn = Math.Min(AttentionBlock, visible - j0);
-                float* kb = K + ((long)j0 * kvRow) + (kvh * hd);
-                float* vb = V + ((long)j0 * kvRow) + (kvh * hd);
-                for (int i = 0; i < g; i++)
+                int t = t0 + ti;
+                int visible = Shape.Causal ? Math.Clamp(Shape.EffectiveQueryOffset + t + 1, 0, Shape.KvLength) : Shape.KvLength;
+                for (int hi = 0; hi < hn; hi++)
                 {
-                    var qh = new ReadOnlySpan<float>(Q + ((first + i) * hd), hd);
-                    float* acc = O + ((first + i) * hd);
-                    Span<float> weights = scores[..bn];
-                    for (int jj = 0; jj < bn; jj++)
-                    {
-                        weights[jj] = VectorOps.Dot(Level, qh, new ReadOnlySpan<float>(kb + ((long)jj * kvRow), hd)) * scale;
-                    }
-
-                    float m = maxima[i];
-                    float mNew = Math.Max(m, VectorOps.Max(Level, weights));
-                    float correction = MathF.Exp(m - mNew);
-                    if (correction != 1f)
-                    {
-                        sums[i] *= correction;
-                        var accSpan = new Span<float>(acc, hd);
-                        VectorOps.Map(Level, new ScaleOp(correction), accSpan, accSpan);
-                    }
-
-                    // The block's softmax numerators in one vector pass, then its weighted values: each slice of the
-                    // accumulator stays in a register while the block's value rows stream past it.
-                    VectorOps.Map(Level, new ExpShiftOp(mNew), weights, weights);
-                    float l = 0f;
-                    for (int jj = 0; jj < bn; jj++)
-                    {
-                        l += weights[jj];
-                    }
-
-                    sums[i] += l;
-                    fixed (float* pw = weights)
-                    {
-                        AccumulateValues(Level, vb, kvRow, pw, bn, acc, hd);
-                    }
-
-                    maxima[i] = mNew;
+                    int r = (ti * hn) + hi;
+                    long offset = (((long)t * Shape.Heads) + h0 + hi) * hd;
+                    qRows[r] = Q + offset;
+                    oRows[r] = O + offset;
+                    limits[r] = visible;
                 }
             }
 
-            for (int i = 0; i < g; i++)
+            int kvRow = Shape.KvHeads * hd;
+            float* k = K + ((long)kvh * hd);
+            float* v = V + ((long)kvh * hd);
+            float scale = Shape.EffectiveScale;
+            const int StackDims = 256;
+            float[]? rented = hd > StackDims ? ArrayPool<float>.Shared.Rent(hd * AttentionTile.BlockKeys) : null;
+            Span<float> ktSpan = rented ?? stackalloc float[Math.Min(hd, StackDims) * AttentionTile.BlockKeys];
+            fixed (float* kt = ktSpan)
             {
-                if (sums[i] > 0f)
+                switch (Level)
                 {
-                    var accSpan = new Span<float>(O + ((first + i) * hd), hd);
-                    VectorOps.Map(Level, new ScaleOp(1f / sums[i]), accSpan, accSpan);
+                    case SimdLevel.Vector512:
+                        AttentionTile.Run<Vector512<float>, Width512>(qRows, oRows, limits, rows, k, v, kvRow, hd, scale, kt, Avx);
+                        break;
+                    case SimdLevel.Vector256:
+                        AttentionTile.Run<Vector256<float>, Width256>(qRows, oRows, limits, rows, k, v, kvRow, hd, scale, kt, Avx);
+                        break;
+                    case SimdLevel.Vector128:
+                        AttentionTile.Run<Vector128<float>, Width128>(qRows, oRows, limits, rows, k, v, kvRow, hd, scale, kt, Avx);
+                        break;
+                    default:
+                        AttentionTile.Run<float, WidthScalar>(qRows, oRows, limits, rows, k, v, kvRow, hd, scale, kt, Avx);
+                        break;
                 }
+            }
+
+            if (rented is not null)
+            {
+                ArrayPool<float>.Shared.Return(rented);
             }
         }
     }
