@@ -87,9 +87,9 @@ public sealed partial class LlmJudge
     private Task StoreAsync(TenantId tenant, JudgeCacheKey key, string response, CancellationToken cancellationToken) =>
         _cache is null ? Task.CompletedTask : _cache.SetAsync(tenant, key, response, cancellationToken);
 
-    [LoggerMessage(EventId = 6101, Level = LogLevel.Warning, Message = "Judge {Model} answered rubric {Rubric} unparseably ({Error}); retrying once")]
+    [LoggerMessage(EventId = 6111, Level = LogLevel.Warning, Message = "Judge {Model} answered rubric {Rubric} unparseably ({Error}); retrying once")]
     private static partial void LogRetry(ILogger logger, string rubric, string model, string error);
 
-    [LoggerMessage(EventId = 6102, Level = LogLevel.Error, Message = "Judge {Model} gave no valid verdict for rubric {Rubric} after a retry: {Error}")]
+    [LoggerMessage(EventId = 6112, Level = LogLevel.Error, Message = "Judge {Model} gave no valid verdict for rubric {Rubric} after a retry: {Error}")]
     private static partial void LogFailed(ILogger logger, string rubric, string model, string error);
 }
