@@ -61,6 +61,31 @@ public sealed partial class InferenceModel : IDisposable
         return new KvSequence(this, capacity);
     }
 
+    /// <summary>
+    /// Runs a short prompt and a few decode steps on a throwaway sequence, so that the first real request pays neither
+    /// for compiling the kernels (the JIT) nor for faulting in the memory-mapped weights (every weight page is read once).
+    /// </summary>
+    /// <remarks>
+    /// A server calls it once after loading a model (llama.cpp's server does the same warm-up run). The prompt is long
+    /// enough for the prefill path (a mat-mat from four tokens up) and the decode steps take the mat-vec path; together
+    /// on a model of four layers or more they call every per-layer kernel more than 30 times, the threshold at which the
+    /// JIT recompiles a method optimised.
+    /// </remarks>
+    public void WarmUp()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        const int DecodeSteps = 8;
+        int promptLength = Math.Clamp(Shape.ContextLength - DecodeSteps, 1, 16);
+        KvSequence sequence = CreateSequence(Math.Min(Shape.ContextLength, promptLength + DecodeSteps));
+        int[] prompt = [.. Enumerable.Range(0, promptLength).Select(i => i % Shape.VocabSize)];
+        var logits = new float[Shape.VocabSize];
+        Prefill(sequence, prompt, logits);
+        while (sequence.Length < sequence.Capacity)
+        {
+            Decode(sequence, sequence.Length % Shape.VocabSize, logits);
+        }
+    }
+
     /// <summary>Decodes one token of one sequence: appends its K/V and returns the next-token logits.</summary>
     /// <param name="sequence">The sequence; its <see cref="KvSequence.Length"/> is the token's position.</param>
     /// <param name="token">Token id.</param>

@@ -212,6 +212,26 @@ public sealed class InferenceModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Warming_up_changes_no_later_result_and_fits_a_context_shorter_than_its_run()
+    {
+        using InferenceModel cold = InferenceModel.Open(TestModels.Get(TestModels.Llama, GgmlType.Q8_0));
+        using InferenceModel warm = InferenceModel.Open(TestModels.Get(TestModels.Llama, GgmlType.Q8_0));
+        warm.WarmUp();
+        int vocab = cold.Shape.VocabSize;
+        var expected = new float[vocab];
+        var actual = new float[vocab];
+        cold.Prefill(cold.CreateSequence(32), TestModels.Prompt, expected);
+        warm.Prefill(warm.CreateSequence(32), TestModels.Prompt, actual);
+        Assert.Equal(expected, actual);
+
+        // A context shorter than the warm-up's prompt and decode steps is filled exactly, not overrun.
+        using InferenceModel tiny = InferenceModel.Open(TestModels.Get(TestModels.Llama with { ContextLength = 3 }, GgmlType.F32));
+        tiny.WarmUp();
+        tiny.Dispose();
+        Assert.Throws<ObjectDisposedException>(tiny.WarmUp);
+    }
+
+    [Fact]
     public void Truncating_a_sequence_and_redecoding_reproduces_the_logits()
     {
         using InferenceModel model = InferenceModel.Open(TestModels.Get(TestModels.Qwen2, GgmlType.F32));

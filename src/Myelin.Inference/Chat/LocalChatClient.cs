@@ -65,6 +65,11 @@ public sealed partial class LocalChatClient : IChatClient
             _cache.SpillTier = disk;
         }
 
+        if (_options.WarmUp)
+        {
+            model.WarmUp();
+        }
+
         _scheduler = new EngineScheduler(model, _cache, _options.Scheduler, modelId) { DiskTier = disk };
 
         Metadata = new ChatClientMetadata("myelin", null, modelId);

@@ -21,6 +21,12 @@ public sealed class LocalChatClientOptions
     /// <summary>Disk budget of that tier.</summary>
     public long DiskCacheBytes { get; set; } = 2L << 30;
 
+    /// <summary>
+    /// Whether the constructor runs <see cref="InferenceModel.WarmUp"/> before serving, so the first request is not
+    /// slowed by the JIT and by page faults on the weights.
+    /// </summary>
+    public bool WarmUp { get; set; } = true;
+
     /// <summary>Continuous-batching limits (step token budget, concurrent sequences, queue length, prefill chunk).</summary>
     public Scheduling.SchedulerOptions Scheduler { get; set; } = new();
 }
