@@ -14,7 +14,7 @@ namespace Myelin.Numerics;
 /// transposed once into a <c>[HeadDim, 64]</c> stack buffer, so scores are register-blocked FMAs across keys (4 rows x
 /// 4 vectors of keys, no horizontal reduction per key), and each value row feeds four output rows from L1.
 /// Causal limits are per row (a tile's tokens sit at different positions). Nothing of size KvLength is materialised
-/// and nothing is allocated (head dims over 256 rent the transpose buffer from the shared array pool). Tiles are handed
+/// and nothing is allocated (head dims over 256 rent the scratch buffers from the shared array pool). Tiles are handed
 /// to the threads latest tokens first (the causal tiles with the most keys), and shrink (fewer tokens, then fewer
 /// heads) when there would be fewer than two tiles per thread. See <see cref="AttentionTile"/> for the inner loops.
 /// </content>
@@ -127,23 +127,25 @@ public sealed partial class SimdKernels
             float* v = V + ((long)kvh * hd);
             float scale = Shape.EffectiveScale;
             const int StackDims = 256;
-            float[]? rented = hd > StackDims ? ArrayPool<float>.Shared.Rent(hd * AttentionTile.BlockKeys) : null;
-            Span<float> ktSpan = rented ?? stackalloc float[Math.Min(hd, StackDims) * AttentionTile.BlockKeys];
-            fixed (float* kt = ktSpan)
+            int block = hd * AttentionTile.BlockKeys;
+            float[]? rented = hd > StackDims ? ArrayPool<float>.Shared.Rent(2 * block) : null;
+            Span<float> scratch = rented ?? stackalloc float[2 * Math.Min(hd, StackDims) * AttentionTile.BlockKeys];
+            fixed (float* kt = scratch)
             {
+                float* vb = kt + block;
                 switch (Level)
                 {
                     case SimdLevel.Vector512:
-                        AttentionTile.Run<Vector512<float>, Width512>(qRows, oRows, limits, rows, k, v, kvRow, hd, scale, kt, Avx);
+                        AttentionTile.Run<Vector512<float>, Width512>(qRows, oRows, limits, rows, k, v, kvRow, hd, scale, kt, vb, Avx);
                         break;
                     case SimdLevel.Vector256:
-                        AttentionTile.Run<Vector256<float>, Width256>(qRows, oRows, limits, rows, k, v, kvRow, hd, scale, kt, Avx);
+                        AttentionTile.Run<Vector256<float>, Width256>(qRows, oRows, limits, rows, k, v, kvRow, hd, scale, kt, vb, Avx);
                         break;
                     case SimdLevel.Vector128:
-                        AttentionTile.Run<Vector128<float>, Width128>(qRows, oRows, limits, rows, k, v, kvRow, hd, scale, kt, Avx);
+                        AttentionTile.Run<Vector128<float>, Width128>(qRows, oRows, limits, rows, k, v, kvRow, hd, scale, kt, vb, Avx);
                         break;
                     default:
-                        AttentionTile.Run<float, WidthScalar>(qRows, oRows, limits, rows, k, v, kvRow, hd, scale, kt, Avx);
+                        AttentionTile.Run<float, WidthScalar>(qRows, oRows, limits, rows, k, v, kvRow, hd, scale, kt, vb, Avx);
                         break;
                 }
             }

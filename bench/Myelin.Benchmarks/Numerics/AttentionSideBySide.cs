@@ -9,7 +9,8 @@ namespace Myelin.Benchmarks.Numerics;
 /// score) on the agent-replay model's attention shape (8 query heads on 4 KV heads, head dim 64): a 1,536-token
 /// causal prefill, a 256-token chunk continuing a 2,048-token prefix, and one decode step against 3,000 keys.
 /// Each round times the previous kernel then the new one (A B A B); the report gives the median of the per-round
-/// time ratios (previous / new, above 1 means the new kernel is faster) and the new kernel's GFLOP/s.
+/// time ratios (previous / new, above 1 means the new kernel is faster) and the new kernel's GFLOP/s. With one
+/// thread the times are process CPU time, so they hold up on a machine loaded by other work.
 /// </summary>
 public static class AttentionSideBySide
 {
@@ -42,8 +43,8 @@ public static class AttentionSideBySide
             var ratios = new List<double>();
             for (int round = 0; round < rounds; round++)
             {
-                double ta = SideBySide.Measure(() => PreviousAttention.Attention(kernels.Level, q, k, v, shape, before));
-                double tb = SideBySide.Measure(() => kernels.Attention(q, k, v, shape, after));
+                double ta = Time(() => PreviousAttention.Attention(kernels.Level, q, k, v, shape, before));
+                double tb = Time(() => kernels.Attention(q, k, v, shape, after));
                 a.Add(ta);
                 b.Add(tb);
                 ratios.Add(ta / tb);
@@ -64,6 +65,10 @@ public static class AttentionSideBySide
         Console.WriteLine($"Load average at end: {File.ReadAllText("/proc/loadavg")[..14]}");
         return 0;
     }
+
+    /// <summary>Median seconds per call: wall time, or process CPU time with one thread (robust to a loaded machine).</summary>
+    private static double Time(Action action) =>
+        Kernels.MaxThreads == 1 ? QuantizedMatMulSideBySide.CpuSeconds(action) : SideBySide.Measure(action);
 
     /// <summary>Two flops per multiply-add: q.k over the visible keys and p.v over the same keys.</summary>
     private static double Flops(in AttentionShape s)

@@ -113,7 +113,7 @@ public static class QuantizedMatMulSideBySide
     }
 
     /// <summary>Median process CPU seconds per call: warm up once, then time calls until 0.3 s of CPU have passed (at least 3).</summary>
-    private static double CpuSeconds(Action action)
+    internal static double CpuSeconds(Action action)
     {
         action();
         using var process = System.Diagnostics.Process.GetCurrentProcess();

@@ -39,10 +39,11 @@ internal static unsafe class AttentionTile
     /// <param name="hd">HeadDim.</param>
     /// <param name="scale">Score scale.</param>
     /// <param name="kt">Scratch of HeadDim * <see cref="BlockKeys"/> floats for the transposed keys.</param>
+    /// <param name="vb">Scratch of HeadDim * <see cref="BlockKeys"/> floats for the packed values.</param>
     /// <param name="avx">Whether the key transpose may use 8 x 8 AVX shuffles.</param>
     [SkipLocalsInit]
     public static void Run<TVec, TW>(
-        float** qRows, float** oRows, int* limits, int rows, float* k, float* v, int kvRow, int hd, float scale, float* kt, bool avx)
+        float** qRows, float** oRows, int* limits, int rows, float* k, float* v, int kvRow, int hd, float scale, float* kt, float* vb, bool avx)
         where TVec : unmanaged
         where TW : ISimdWidth<TVec>
     {
@@ -71,7 +72,23 @@ internal static unsafe class AttentionTile
                 corr[r] = Softmax<TVec, TW>(s + (r * BlockKeys), Math.Clamp(limits[r] - j0, 0, bn), bn, m + r, l + r);
             }
 
-            AccumulateValues<TVec, TW>(v + ((long)j0 * kvRow), kvRow, bn, s, corr, oRows, rows, hd);
+            // Value rows kvRow floats apart (1 KiB on the replay model) fall into a few L1 sets and evict each other
+            // between the sweeps of four rows; packed contiguously they stay. One sweep (four rows or fewer, decode)
+            // reads them in place.
+            float* vBlock = v + ((long)j0 * kvRow);
+            int vStride = kvRow;
+            if (rows > 4)
+            {
+                for (int j = 0; j < bn; j++)
+                {
+                    new ReadOnlySpan<float>(vBlock + ((long)j * kvRow), hd).CopyTo(new Span<float>(vb + (j * hd), hd));
+                }
+
+                vBlock = vb;
+                vStride = hd;
+            }
+
+            AccumulateValues<TVec, TW>(vBlock, vStride, bn, s, corr, oRows, rows, hd);
         }
 
         for (int r = 0; r < rows; r++)

@@ -81,7 +81,7 @@ internal readonly unsafe struct Width512 : ISimdWidth<Vector512<float>>
     public static float SumAcross(Vector512<float> x) => Vector512.Sum(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> ExpShifted(Vector512<float> x, float shift) => Vector512.Exp(x - Vector512.Create(shift));
+    public static Vector512<float> ExpShifted(Vector512<float> x, float shift) => SoftmaxExp.Exp(x - Vector512.Create(shift));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> KeepFirst(Vector512<float> x, int count, float fill) =>
@@ -123,7 +123,7 @@ internal readonly unsafe struct Width256 : ISimdWidth<Vector256<float>>
     public static float SumAcross(Vector256<float> x) => Vector256.Sum(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> ExpShifted(Vector256<float> x, float shift) => Vector256.Exp(x - Vector256.Create(shift));
+    public static Vector256<float> ExpShifted(Vector256<float> x, float shift) => SoftmaxExp.Exp(x - Vector256.Create(shift));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> KeepFirst(Vector256<float> x, int count, float fill) =>
@@ -165,7 +165,7 @@ internal readonly unsafe struct Width128 : ISimdWidth<Vector128<float>>
     public static float SumAcross(Vector128<float> x) => Vector128.Sum(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> ExpShifted(Vector128<float> x, float shift) => Vector128.Exp(x - Vector128.Create(shift));
+    public static Vector128<float> ExpShifted(Vector128<float> x, float shift) => SoftmaxExp.Exp(x - Vector128.Create(shift));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> KeepFirst(Vector128<float> x, int count, float fill) =>
