@@ -46,15 +46,30 @@ public sealed partial class SimdKernels
             }
         }
 
+        // When several token tiles share a KV head, its keys and values are packed once for all of them (keys
+        // transposed, values contiguous, block by block) instead of once per tile.
+        int tokenTiles = (shape.QueryLength + tokens - 1) / tokens;
+        int used = shape.Causal ? Math.Clamp(shape.EffectiveQueryOffset + shape.QueryLength, 0, shape.KvLength) : shape.KvLength;
+        int blocks = (used + AttentionTile.BlockKeys - 1) / AttentionTile.BlockKeys;
+        int headFloats = blocks * AttentionTile.PackedBlockFloats(shape.HeadDim);
+        float[]? packed = tokenTiles > 1 && blocks > 0 ? ArrayPool<float>.Shared.Rent(shape.KvHeads * headFloats) : null;
+        bool avx = _level >= SimdLevel.Vector256 && Avx.IsSupported;
         fixed (float* pq = q)
         fixed (float* pk = k)
         fixed (float* pv = v)
         fixed (float* po = output)
+        fixed (float* pp = packed)
         {
+            if (packed is not null)
+            {
+                var pack = new KvPackJob { K = pk, V = pv, Packed = pp, Shape = shape, Used = used, Blocks = blocks, HeadFloats = headFloats, Avx = avx };
+                ParallelRunner.For(shape.KvHeads * blocks, threads, pack);
+            }
+
             var job = new AttentionJob
             {
                 Level = _level,
-                Avx = _level >= SimdLevel.Vector256 && Avx.IsSupported,
+                Avx = avx,
                 Shape = shape,
                 TileTokens = tokens,
                 TileHeads = heads,
@@ -62,8 +77,15 @@ public sealed partial class SimdKernels
                 K = pk,
                 V = pv,
                 O = po,
+                Packed = pp,
+                HeadFloats = headFloats,
             };
             ParallelRunner.For(TileCount(shape, tokens, heads), threads, job);
+        }
+
+        if (packed is not null)
+        {
+            ArrayPool<float>.Shared.Return(packed);
         }
     }
 
@@ -72,6 +94,32 @@ public sealed partial class SimdKernels
         int tokenTiles = (shape.QueryLength + tokens - 1) / tokens;
         int headTiles = ((shape.Heads / shape.KvHeads) + heads - 1) / heads;
         return tokenTiles * shape.KvHeads * headTiles;
+    }
+
+    /// <summary>Packs one block of one KV head: index = kvHead * Blocks + block.</summary>
+    private unsafe struct KvPackJob : IParallelJob
+    {
+        public float* K;
+        public float* V;
+        public float* Packed;
+        public AttentionShape Shape;
+        public int Used;
+        public int Blocks;
+        public int HeadFloats;
+        public bool Avx;
+
+        public readonly void Execute(int index)
+        {
+            int hd = Shape.HeadDim;
+            int kvRow = Shape.KvHeads * hd;
+            int kvh = index / Blocks;
+            int j0 = index % Blocks * AttentionTile.BlockKeys;
+            int bn = Math.Min(AttentionTile.BlockKeys, Used - j0);
+            long src = ((long)j0 * kvRow) + ((long)kvh * hd);
+            float* dst = Packed + ((long)kvh * HeadFloats) + ((long)(j0 / AttentionTile.BlockKeys) * AttentionTile.PackedBlockFloats(hd));
+            KvBlocks.TransposeKeys(K + src, kvRow, bn, AttentionTile.BlockKeys, hd, dst, Avx);
+            KvBlocks.CopyValues(V + src, kvRow, bn, hd, dst + (hd * AttentionTile.BlockKeys));
+        }
     }
 
     private unsafe struct AttentionJob : IParallelJob
@@ -85,6 +133,8 @@ public sealed partial class SimdKernels
         public float* K;
         public float* V;
         public float* O;
+        public float* Packed;
+        public int HeadFloats;
 
         // The scratch buffers are written before they are read; zeroing them would cost as much as a decode tile's work.
         [SkipLocalsInit]
@@ -126,6 +176,7 @@ public sealed partial class SimdKernels
             float* k = K + ((long)kvh * hd);
             float* v = V + ((long)kvh * hd);
             float scale = Shape.EffectiveScale;
+            float* packed = Packed is null ? null : Packed + ((long)kvh * HeadFloats);
             const int StackDims = 256;
             int block = hd * AttentionTile.BlockKeys;
             float[]? rented = hd > StackDims ? ArrayPool<float>.Shared.Rent(2 * block) : null;
@@ -136,16 +187,16 @@ public sealed partial class SimdKernels
                 switch (Level)
                 {
                     case SimdLevel.Vector512:
-                        AttentionTile.Run<Vector512<float>, Width512>(qRows, oRows, limits, rows, k, v, kvRow, hd, scale, kt, vb, Avx);
+                        AttentionTile.Run<Vector512<float>, Width512>(qRows, oRows, limits, rows, k, v, kvRow, hd, scale, kt, vb, packed, Avx);
                         break;
                     case SimdLevel.Vector256:
-                        AttentionTile.Run<Vector256<float>, Width256>(qRows, oRows, limits, rows, k, v, kvRow, hd, scale, kt, vb, Avx);
+                        AttentionTile.Run<Vector256<float>, Width256>(qRows, oRows, limits, rows, k, v, kvRow, hd, scale, kt, vb, packed, Avx);
                         break;
                     case SimdLevel.Vector128:
-                        AttentionTile.Run<Vector128<float>, Width128>(qRows, oRows, limits, rows, k, v, kvRow, hd, scale, kt, vb, Avx);
+                        AttentionTile.Run<Vector128<float>, Width128>(qRows, oRows, limits, rows, k, v, kvRow, hd, scale, kt, vb, packed, Avx);
                         break;
                     default:
-                        AttentionTile.Run<float, WidthScalar>(qRows, oRows, limits, rows, k, v, kvRow, hd, scale, kt, vb, Avx);
+                        AttentionTile.Run<float, WidthScalar>(qRows, oRows, limits, rows, k, v, kvRow, hd, scale, kt, vb, packed, Avx);
                         break;
                 }
             }

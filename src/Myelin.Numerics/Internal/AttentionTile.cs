@@ -28,6 +28,9 @@ internal static unsafe class AttentionTile
     /// <summary>The most query rows in one tile.</summary>
     public const int MaxRows = 32;
 
+    /// <summary>Floats per block of a packed KV head: the keys transposed (<c>[HeadDim, 64]</c>, zero past the last key), then the values (<c>[64, HeadDim]</c>).</summary>
+    public static int PackedBlockFloats(int hd) => 2 * hd * BlockKeys;
+
     /// <summary>Attention for <paramref name="rows"/> query rows against one KV head.</summary>
     /// <param name="qRows">[rows] pointers to each row's query, HeadDim floats.</param>
     /// <param name="oRows">[rows] pointers to each row's output, HeadDim floats (overwritten).</param>
@@ -40,10 +43,12 @@ internal static unsafe class AttentionTile
     /// <param name="scale">Score scale.</param>
     /// <param name="kt">Scratch of HeadDim * <see cref="BlockKeys"/> floats for the transposed keys.</param>
     /// <param name="vb">Scratch of HeadDim * <see cref="BlockKeys"/> floats for the packed values.</param>
+    /// <param name="packed">This KV head's keys and values already packed block by block (see <see cref="PackedBlockFloats"/>),
+    /// or null to transpose and pack each block here.</param>
     /// <param name="avx">Whether the key transpose may use 8 x 8 AVX shuffles.</param>
     [SkipLocalsInit]
     public static void Run<TVec, TW>(
-        float** qRows, float** oRows, int* limits, int rows, float* k, float* v, int kvRow, int hd, float scale, float* kt, float* vb, bool avx)
+        float** qRows, float** oRows, int* limits, int rows, float* k, float* v, int kvRow, int hd, float scale, float* kt, float* vb, float* packed, bool avx)
         where TVec : unmanaged
         where TW : ISimdWidth<TVec>
     {
@@ -65,27 +70,34 @@ internal static unsafe class AttentionTile
         {
             int bn = Math.Min(BlockKeys, end - j0);
             int padded = (bn + pass - 1) / pass * pass;
-            KeyTranspose.Block(k + ((long)j0 * kvRow), kvRow, bn, padded, hd, kt, avx);
-            Scores<TVec, TW>(qRows, rows, kt, hd, padded, scale, s);
+            float* ktBlock = kt;
+            float* vBlock = v + ((long)j0 * kvRow);
+            int vStride = kvRow;
+            if (packed is not null)
+            {
+                ktBlock = packed + (j0 / BlockKeys * PackedBlockFloats(hd));
+                vBlock = ktBlock + (hd * BlockKeys);
+                vStride = hd;
+            }
+            else
+            {
+                KvBlocks.TransposeKeys(k + ((long)j0 * kvRow), kvRow, bn, padded, hd, kt, avx);
+
+                // Value rows kvRow floats apart (1 KiB on the replay model) fall into a few L1 sets and evict each
+                // other between the sweeps of four rows; packed contiguously they stay. One sweep (four rows or
+                // fewer, decode) reads them in place.
+                if (rows > 4)
+                {
+                    KvBlocks.CopyValues(vBlock, kvRow, bn, hd, vb);
+                    vBlock = vb;
+                    vStride = hd;
+                }
+            }
+
+            Scores<TVec, TW>(qRows, rows, ktBlock, hd, padded, scale, s);
             for (int r = 0; r < rows; r++)
             {
                 corr[r] = Softmax<TVec, TW>(s + (r * BlockKeys), Math.Clamp(limits[r] - j0, 0, bn), bn, m + r, l + r);
-            }
-
-            // Value rows kvRow floats apart (1 KiB on the replay model) fall into a few L1 sets and evict each other
-            // between the sweeps of four rows; packed contiguously they stay. One sweep (four rows or fewer, decode)
-            // reads them in place.
-            float* vBlock = v + ((long)j0 * kvRow);
-            int vStride = kvRow;
-            if (rows > 4)
-            {
-                for (int j = 0; j < bn; j++)
-                {
-                    new ReadOnlySpan<float>(vBlock + ((long)j * kvRow), hd).CopyTo(new Span<float>(vb + (j * hd), hd));
-                }
-
-                vBlock = vb;
-                vStride = hd;
             }
 
             AccumulateValues<TVec, TW>(vBlock, vStride, bn, s, corr, oRows, rows, hd);

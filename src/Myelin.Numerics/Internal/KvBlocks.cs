@@ -3,15 +3,15 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Myelin.Numerics.Internal;
 
-/// <summary>Transposes a block of attention keys into <c>[HeadDim, 64]</c> for <see cref="AttentionTile"/>.</summary>
-internal static unsafe class KeyTranspose
+/// <summary>Blocks of attention keys transposed to <c>[HeadDim, 64]</c> and values made contiguous, for <see cref="AttentionTile"/>.</summary>
+internal static unsafe class KvBlocks
 {
     /// <summary>
     /// kt[d * 64 + j] = k[j * kvRow + d] for j &lt; <paramref name="bn"/>, and 0 for bn &lt;= j &lt; <paramref name="padded"/>.
     /// With AVX, whole 8 x 8 squares go through registers (8 row loads, 24 shuffles, 8 column stores); the rest of
     /// the keys and of the dims is copied one float at a time. The result is the same bit for bit either way.
     /// </summary>
-    public static void Block(float* k, int kvRow, int bn, int padded, int hd, float* kt, bool avx)
+    public static void TransposeKeys(float* k, int kvRow, int bn, int padded, int hd, float* kt, bool avx)
     {
         const int Stride = AttentionTile.BlockKeys;
         int j = 0;
@@ -51,6 +51,15 @@ internal static unsafe class KeyTranspose
             {
                 new Span<float>(kt + (d * Stride) + bn, padded - bn).Clear();
             }
+        }
+    }
+
+    /// <summary>vb[j * hd + d] = v[j * kvRow + d] for j &lt; <paramref name="bn"/>: a block of value rows made contiguous.</summary>
+    public static void CopyValues(float* v, int kvRow, int bn, int hd, float* vb)
+    {
+        for (int j = 0; j < bn; j++)
+        {
+            new ReadOnlySpan<float>(v + ((long)j * kvRow), hd).CopyTo(new Span<float>(vb + (j * hd), hd));
         }
     }
 
