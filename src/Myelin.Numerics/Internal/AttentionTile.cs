@@ -19,6 +19,8 @@ namespace Myelin.Numerics.Internal;
 /// l and accumulator unchanged). Head dims that are not a multiple of <c>Count</c> finish the last columns with a
 /// scalar loop; keys never have a tail (padding). Summation order differs from <see cref="ReferenceKernels"/>, so
 /// results agree within float32 rounding.</para>
+/// <para>The hot methods are <see cref="MethodImplOptions.AggressiveOptimization"/>: their first call (a prefill's
+/// first layer) would otherwise run tier-0 code, where every <see cref="ISimdWidth{TVec}"/> operation is a call.</para>
 /// </remarks>
 internal static unsafe class AttentionTile
 {
@@ -47,6 +49,7 @@ internal static unsafe class AttentionTile
     /// or null to transpose and pack each block here.</param>
     /// <param name="avx">Whether the key transpose may use 8 x 8 AVX shuffles.</param>
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TVec, TW>(
         float** qRows, float** oRows, int* limits, int rows, float* k, float* v, int kvRow, int hd, float scale, float* kt, float* vb, float* packed, bool avx)
         where TVec : unmanaged
@@ -113,6 +116,7 @@ internal static unsafe class AttentionTile
     }
 
     /// <summary>s[r, j] = scale * Σ_d q[r, d] kt[d, j] for j &lt; padded (a multiple of 4 x Count).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scores<TVec, TW>(float** qRows, int rows, float* kt, int hd, int padded, float scale, float* s)
         where TVec : unmanaged
         where TW : ISimdWidth<TVec>
@@ -200,6 +204,7 @@ internal static unsafe class AttentionTile
     /// and sum, overwrites s[0..bn) with exp(s - m_new) (0 from <paramref name="n"/> on) and returns exp(m_old - m_new),
     /// the factor the row's accumulator must be scaled by (1 when the row sees no key of this block).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Softmax<TVec, TW>(float* s, int n, int bn, float* m, float* l)
         where TVec : unmanaged
         where TW : ISimdWidth<TVec>
@@ -240,6 +245,7 @@ internal static unsafe class AttentionTile
     }
 
     /// <summary>o[r, d] = o[r, d] * corr[r] + Σ_{j &lt; bn} p[r, j] v[j, d] for every row, four rows at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AccumulateValues<TVec, TW>(float* v, int kvRow, int bn, float* p, float* corr, float** oRows, int rows, int hd)
         where TVec : unmanaged
         where TW : ISimdWidth<TVec>
@@ -361,6 +367,7 @@ internal static unsafe class AttentionTile
     }
 
     /// <summary>The scalar columns d0..hd-1 of one row's accumulation (head dims that are not a multiple of Count).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AccumulateTail(float* v, int kvRow, int bn, float* p, float corr, float* o, int d0, int hd)
     {
         for (int d = d0; d < hd; d++)

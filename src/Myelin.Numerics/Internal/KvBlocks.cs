@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -11,6 +12,7 @@ internal static unsafe class KvBlocks
     /// With AVX, whole 8 x 8 squares go through registers (8 row loads, 24 shuffles, 8 column stores); the rest of
     /// the keys and of the dims is copied one float at a time. The result is the same bit for bit either way.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TransposeKeys(float* k, int kvRow, int bn, int padded, int hd, float* kt, bool avx)
     {
         const int Stride = AttentionTile.BlockKeys;
