@@ -9,14 +9,17 @@ namespace Myelin.Numerics;
 /// <content>
 /// Fused, tiled attention. A job is a tile of query rows: up to <see cref="AttentionTile.MaxRows"/> rows made of a
 /// few consecutive query tokens times the query heads that share one KV head (GQA), e.g. 16 tokens x 2 heads in
-/// prefill, the 2-8 heads of the group in decode. The tile walks its KV head's keys in blocks of 64 (flash-attention
-/// online softmax per row: running max and sum, accumulator rescaled by exp(m_old - m_new)); each key block is
-/// transposed once into a <c>[HeadDim, 64]</c> stack buffer, so scores are register-blocked FMAs across keys (4 rows x
-/// 4 vectors of keys, no horizontal reduction per key), and each value row feeds four output rows from L1.
-/// Causal limits are per row (a tile's tokens sit at different positions). Nothing of size KvLength is materialised
-/// and nothing is allocated (head dims over 256 rent the scratch buffers from the shared array pool). Tiles are handed
-/// to the threads latest tokens first (the causal tiles with the most keys), and shrink (fewer tokens, then fewer
-/// heads) when there would be fewer than two tiles per thread. See <see cref="AttentionTile"/> for the inner loops.
+/// prefill, the 2-8 heads of the group in decode, so each key/value block is brought into L1 once per tile instead of
+/// once per query. The tile walks its KV head's keys in blocks of 64 (flash-attention online softmax per row: running
+/// max and sum, accumulator rescaled by exp(m_old - m_new)). Each key block is used transposed, <c>[HeadDim, 64]</c>,
+/// so scores are register-blocked FMAs across keys (4 rows x 4 vectors of keys, no horizontal reduction per key), and
+/// each value row feeds four output rows from registers. Causal limits are per row (a tile's tokens sit at different
+/// positions). When several token tiles share a KV head (prefill, chunks) its keys and values are packed once per call
+/// (keys transposed, values contiguous, block by block, in parallel) into a buffer from the shared array pool;
+/// otherwise (decode) each tile transposes its blocks into a stack buffer. Nothing of size KvLength is materialised
+/// besides that pooled copy. Tiles are handed to the threads latest tokens first (the causal tiles with the most
+/// keys), and shrink (fewer tokens, then fewer heads) when there would be fewer than two tiles per thread.
+/// One generic kernel runs at every <see cref="SimdLevel"/> (<c>ISimdWidth</c>); see <see cref="AttentionTile"/>.
 /// </content>
 public sealed partial class SimdKernels
 {
