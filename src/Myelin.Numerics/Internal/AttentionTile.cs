@@ -244,7 +244,7 @@ internal static unsafe class AttentionTile
         return correction;
     }
 
-    /// <summary>o[r, d] = o[r, d] * corr[r] + Σ_{j &lt; bn} p[r, j] v[j, d] for every row, four rows at a time.</summary>
+    /// <summary>o[r, d] = o[r, d] * corr[r] + Σ_{j &lt; bn} p[r, j] v[j, d] for every row, four rows at a time (then two, then one).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AccumulateValues<TVec, TW>(float* v, int kvRow, int bn, float* p, float* corr, float** oRows, int rows, int hd)
         where TVec : unmanaged
@@ -325,6 +325,60 @@ internal static unsafe class AttentionTile
             {
                 AccumulateTail(v, kvRow, bn, p + ((r + i) * BlockKeys), corr[r + i], oRows[r + i], d, hd);
             }
+        }
+
+        // Two rows (a 2-way GQA group in decode): both rows share each value load, so a block's values, read from
+        // L3 or memory there, are read once.
+        for (; r + 2 <= rows; r += 2)
+        {
+            float* o0 = oRows[r], o1 = oRows[r + 1];
+            float* p0 = p + (r * BlockKeys), p1 = p0 + BlockKeys;
+            TVec c0 = TW.Broadcast(corr[r]), c1 = TW.Broadcast(corr[r + 1]);
+            int d = 0;
+            for (; d + (4 * w) <= hd; d += 4 * w)
+            {
+                int d1 = d + w, d2 = d + (2 * w), d3 = d + (3 * w);
+                TVec a00 = TW.Multiply(TW.Load(o0 + d), c0), a01 = TW.Multiply(TW.Load(o0 + d1), c0);
+                TVec a02 = TW.Multiply(TW.Load(o0 + d2), c0), a03 = TW.Multiply(TW.Load(o0 + d3), c0);
+                TVec a10 = TW.Multiply(TW.Load(o1 + d), c1), a11 = TW.Multiply(TW.Load(o1 + d1), c1);
+                TVec a12 = TW.Multiply(TW.Load(o1 + d2), c1), a13 = TW.Multiply(TW.Load(o1 + d3), c1);
+                float* vp = v + d;
+                for (int j = 0; j < bn; j++, vp += kvRow)
+                {
+                    TVec v0 = TW.Load(vp), v1 = TW.Load(vp + w), v2 = TW.Load(vp + (2 * w)), v3 = TW.Load(vp + (3 * w));
+                    TVec b = TW.Broadcast(p0[j]);
+                    a00 = TW.MultiplyAdd(b, v0, a00);
+                    a01 = TW.MultiplyAdd(b, v1, a01);
+                    a02 = TW.MultiplyAdd(b, v2, a02);
+                    a03 = TW.MultiplyAdd(b, v3, a03);
+                    b = TW.Broadcast(p1[j]);
+                    a10 = TW.MultiplyAdd(b, v0, a10);
+                    a11 = TW.MultiplyAdd(b, v1, a11);
+                    a12 = TW.MultiplyAdd(b, v2, a12);
+                    a13 = TW.MultiplyAdd(b, v3, a13);
+                }
+
+                Store4<TVec, TW>(o0 + d, a00, a01, a02, a03);
+                Store4<TVec, TW>(o1 + d, a10, a11, a12, a13);
+            }
+
+            for (; d + w <= hd; d += w)
+            {
+                TVec a0 = TW.Multiply(TW.Load(o0 + d), c0), a1 = TW.Multiply(TW.Load(o1 + d), c1);
+                float* vp = v + d;
+                for (int j = 0; j < bn; j++, vp += kvRow)
+                {
+                    TVec v0 = TW.Load(vp);
+                    a0 = TW.MultiplyAdd(TW.Broadcast(p0[j]), v0, a0);
+                    a1 = TW.MultiplyAdd(TW.Broadcast(p1[j]), v0, a1);
+                }
+
+                TW.Store(o0 + d, a0);
+                TW.Store(o1 + d, a1);
+            }
+
+            AccumulateTail(v, kvRow, bn, p0, corr[r], o0, d, hd);
+            AccumulateTail(v, kvRow, bn, p1, corr[r + 1], o1, d, hd);
         }
 
         for (; r < rows; r++)
