@@ -7,7 +7,8 @@ namespace Myelin.Benchmarks.Numerics;
 /// <c>attention [rounds] [threads]</c>: <see cref="SimdKernels.Attention"/> (tiled, scores vectorised across keys)
 /// against <see cref="PreviousAttention"/> (the kernel it replaced: one query at a time, one horizontal reduction per
 /// score) on the agent-replay model's attention shape (8 query heads on 4 KV heads, head dim 64): a 1,536-token
-/// causal prefill, a 256-token chunk continuing a 2,048-token prefix, and one decode step against 3,000 keys.
+/// causal prefill, a 256-token chunk continuing a 2,048-token prefix, and one decode step against 3,000 keys; then a
+/// short decode (300 keys), a decode on the 1.1B Llama shape (32 query heads on 4 KV heads) and a short prefill.
 /// Each round times the previous kernel then the new one (A B A B); the report gives the median of the per-round
 /// time ratios (previous / new, above 1 means the new kernel is faster) and the new kernel's GFLOP/s. With one
 /// thread the times are process CPU time, so they hold up on a machine loaded by other work.
@@ -19,6 +20,9 @@ public static class AttentionSideBySide
         ("prefill 1536 x 1536", new AttentionShape(1536, 1536, 8, 4, 64)),
         ("chunk 256 after 2048", new AttentionShape(256, 2304, 8, 4, 64)),
         ("decode 1 x 3000", new AttentionShape(1, 3000, 8, 4, 64)),
+        ("decode 1 x 300", new AttentionShape(1, 300, 8, 4, 64)),
+        ("decode 1 x 2048, 32 heads on 4 (1.1B)", new AttentionShape(1, 2048, 32, 4, 64)),
+        ("prefill 128 x 128", new AttentionShape(128, 128, 8, 4, 64)),
     ];
 
     public static int Run(string[] args)
