@@ -17,13 +17,14 @@ namespace Myelin.Numerics.Internal;
 /// prepared bias lanes (-8 Σ x per group of four, 16 int32 contiguous in the prepared layout) before the int→float
 /// conversion. The block's integer dot is then exact, as on the 256-bit path; subtracting the offset in float
 /// instead would cancel two large terms and lose up to ~1e-3 of a result.</para>
-/// <para><b>Unpack (AVX-512 VBMI).</b> Eight blocks of a row are 144 contiguous bytes, read with three 64-byte loads
-/// (bytes 0..63, 64..127 and 80..143, so nothing past the group is touched). One byte permutation per block pair
-/// (<c>vpermb</c>, or <c>vpermi2b</c> over two loads for the pair that straddles them) builds
+/// <para><b>Unpack (AVX-512 VBMI).</b> Eight blocks of a row are 144 contiguous bytes, read with four overlapping
+/// 64-byte loads (at bytes 0, 36, 64 and 80, so nothing past the group is touched). One byte permutation per block
+/// pair (<c>vpermb</c> from the load that holds both blocks) builds
 /// [b nibbles | b nibbles | b+1 nibbles | b+1 nibbles]; a variable word shift by 0 or 4 and a mask then give the
 /// element order of the activation quants. The old unpack (two 16-byte broadcasts and an insert per pair, and eight
-/// scalar scale loads per row and group) ran at 25 GB/s from cache on one Zen 5 core; this one at 31-32 GB/s.</para>
-/// <para><b>Scales.</b> A second <c>vpermi2b</c> over the first two loads gathers the group's eight fp16 scales,
+/// scalar scale loads per row and group) ran at 25 GB/s from cache on one Zen 5 core; this one at 32-33 GB/s (31-32
+/// when the pair straddling two loads took a two-source <c>vpermi2b</c>).</para>
+/// <para><b>Scales.</b> A <c>vpermi2b</c> over the loads at 0 and 64 gathers the group's eight fp16 scales,
 /// which are widened, decoded and multiplied by d_x once per row and group; a <c>vpermps</c> spreads the two of a
 /// block pair over the pair's 8 + 8 lanes.</para>
 /// </remarks>
@@ -109,14 +110,15 @@ internal static unsafe partial class QuantMatVec
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> EightBlocks(Vector512<float> acc, byte* w, in Group x, Vector256<float> dx, in Constants c)
     {
-        // Three loads cover the 144 bytes exactly (0..63, 64..127, 80..143): nothing past the group is read.
+        // Loads at bytes 0, 36, 64 and 80 stay inside the group's 144 bytes: nothing past the group is read. Each pair
+        // comes from one load (a one-source vpermb); only the scales need two.
         Vector512<byte> a = Vector512.Load(w);
         Vector512<byte> b = Vector512.Load(w + 64);
         Vector512<byte> d = Vector512.Load(w + 80);
         Vector128<ushort> halves = Avx512Vbmi.PermuteVar64x8x2(a, c.ScaleBytes, b).GetLower().GetLower().AsUInt16();
         Vector512<float> s = (DecodeHalves(Avx2.ConvertToVector256Int32(halves)) * dx).ToVector512Unsafe();
         acc = Pair(acc, Avx512Vbmi.PermuteVar64x8(a, c.Pair0), x.X0, x.B0, Avx512F.PermuteVar16x32(s, c.Lanes0), c);
-        acc = Pair(acc, Avx512Vbmi.PermuteVar64x8x2(a, c.Pair1, b), x.X1, x.B1, Avx512F.PermuteVar16x32(s, c.Lanes1), c);
+        acc = Pair(acc, Avx512Vbmi.PermuteVar64x8(Vector512.Load(w + 36), c.Pair1), x.X1, x.B1, Avx512F.PermuteVar16x32(s, c.Lanes1), c);
         acc = Pair(acc, Avx512Vbmi.PermuteVar64x8(b, c.Pair2), x.X2, x.B2, Avx512F.PermuteVar16x32(s, c.Lanes2), c);
         return Pair(acc, Avx512Vbmi.PermuteVar64x8(d, c.Pair3), x.X3, x.B3, Avx512F.PermuteVar16x32(s, c.Lanes3), c);
     }
@@ -146,10 +148,10 @@ internal static unsafe partial class QuantMatVec
             // Block k of the group starts at byte 18k: scale at 18k, 18k+1, nibbles at 18k+2..18k+17. A pair's vector
             // is [b nibbles | b nibbles | b+1 nibbles | b+1 nibbles]; the word shifts then take low nibbles from the
             // first copy and high nibbles from the second, the element order of the activation quants.
-            // Pair 0 comes from load a (bytes 0..63), pair 1 from a and b (0..127), pair 2 from b (64..127) and
-            // pair 3 from d (80..143); indexes are relative to the load(s) they select from.
+            // Pair 0 comes from the load at byte 0, pair 1 from the one at 36, pair 2 from 64 and pair 3 from 80; the
+            // scales from the loads at 0 and 64 together. Indexes are relative to the load(s) they select from.
             return new Constants(
-                PairIndex(2, 20), PairIndex(38, 56), PairIndex(74 - 64, 92 - 64), PairIndex(110 - 80, 128 - 80),
+                PairIndex(2, 20), PairIndex(38 - 36, 56 - 36), PairIndex(74 - 64, 92 - 64), PairIndex(110 - 80, 128 - 80),
                 Vector512.Create(0, 1, 18, 19, 36, 37, 54, 55, 72, 73, 90, 91, 108, 109, 126, (byte)127, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
                 Vector512.Create(Vector256.Create(0), Vector256.Create(1)),
                 Vector512.Create(Vector256.Create(2), Vector256.Create(3)),
