@@ -66,6 +66,7 @@ internal static unsafe class KvBlocks
     }
 
     /// <summary>The 8 x 8 square at src (rows kvRow apart) into dst (rows 64 apart), transposed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Square8(float* src, int kvRow, float* dst)
     {
         const int Stride = AttentionTile.BlockKeys;

@@ -35,6 +35,7 @@ internal interface IBinaryOp
 /// </summary>
 internal static class VectorOps
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<TOp>(SimdLevel level, TOp op, ReadOnlySpan<float> x, Span<float> destination)
         where TOp : struct, IUnaryOp
     {
@@ -80,6 +81,7 @@ internal static class VectorOps
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Zip<TOp>(SimdLevel level, TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination)
         where TOp : struct, IBinaryOp
     {
@@ -127,6 +129,7 @@ internal static class VectorOps
     }
 
     /// <summary>Σ x[i] * y[i] (pass the same span twice for a sum of squares). The tail is a masked final vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot(SimdLevel level, ReadOnlySpan<float> x, ReadOnlySpan<float> y)
     {
         ref float xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
@@ -209,6 +212,7 @@ internal static class VectorOps
     }
 
     /// <summary>Σ x[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Sum(SimdLevel level, ReadOnlySpan<float> x)
     {
         ref float xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
@@ -277,6 +281,7 @@ internal static class VectorOps
     }
 
     /// <summary>max x[i], NaN if any is NaN; the overlapping final vector needs no mask since max is idempotent.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Max(SimdLevel level, ReadOnlySpan<float> x)
     {
         ref float xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Myelin.Numerics.Internal;
 
 namespace Myelin.Numerics.Quantization;
@@ -13,6 +14,7 @@ public static class Q4_0
     /// </summary>
     /// <param name="x">[blocks * 32]</param>
     /// <param name="destination">[blocks]</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Quantize(ReadOnlySpan<float> x, Span<BlockQ4_0> destination)
     {
         int blocks = Q8_0.BlockCount(x.Length, BlockQ4_0.BlockSize);
@@ -48,6 +50,7 @@ public static class Q4_0
     /// <summary>Expands blocks back to floats: x = d * (q - 8).</summary>
     /// <param name="blocks">[blocks]</param>
     /// <param name="destination">[blocks * 32]</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dequantize(ReadOnlySpan<BlockQ4_0> blocks, Span<float> destination)
     {
         ThrowHelper.CheckLength(destination.Length, (long)blocks.Length * BlockQ4_0.BlockSize, nameof(destination));

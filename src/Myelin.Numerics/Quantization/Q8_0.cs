@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Myelin.Numerics.Internal;
 
 namespace Myelin.Numerics.Quantization;
@@ -9,6 +10,7 @@ public static class Q8_0
     /// <summary>Quantises <paramref name="x"/>: per block d = amax / 127, q = round-half-away(x / d).</summary>
     /// <param name="x">[blocks * 32]</param>
     /// <param name="destination">[blocks]</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Quantize(ReadOnlySpan<float> x, Span<BlockQ8_0> destination)
     {
         int blocks = BlockCount(x.Length, BlockQ8_0.BlockSize);
@@ -36,6 +38,7 @@ public static class Q8_0
     /// <summary>Expands blocks back to floats: x = d * q.</summary>
     /// <param name="blocks">[blocks]</param>
     /// <param name="destination">[blocks * 32]</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dequantize(ReadOnlySpan<BlockQ8_0> blocks, Span<float> destination)
     {
         ThrowHelper.CheckLength(destination.Length, (long)blocks.Length * BlockQ8_0.BlockSize, nameof(destination));
