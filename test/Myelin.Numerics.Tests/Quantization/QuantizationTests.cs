@@ -41,6 +41,46 @@ public class QuantizationTests
     }
 
     [Fact]
+    public void Q8_0_quantises_every_block_exactly_as_the_scalar_formula()
+    {
+        // With 127 in a block, d = 1 and id = 1, so x * id = x: the block holds exact ties (k + 0.5), values one ulp
+        // either side of them (where adding 0.5 and truncating would round wrongly), signed zeros and small values.
+        // Random blocks at many magnitudes follow; a non-finite block takes the scalar path and must agree too.
+        var rng = new Random(20261122);
+        var x = new List<float>();
+        float[] special = [127f, 2.5f, -2.5f, 0.5f, -0.5f, 0.49999997f, -0.49999997f, 0.50000006f, 126.5f, -126.5f, 0f, -0f,
+            1.5f, -1.5f, BitConverter.Int32BitsToSingle(0x3EFFFFFF), 3.4999998f, -3.5000002f, 1e-30f, -1e-30f, 100.49999f, 99.50001f];
+        x.AddRange(special);
+        x.AddRange(Enumerable.Repeat(0f, 32 - special.Length));
+        for (int b = 0; b < 200; b++)
+        {
+            float magnitude = MathF.Pow(10f, (float)((rng.NextDouble() * 12) - 6));
+            x.AddRange(Enumerable.Range(0, 32).Select(_ => (float)((rng.NextDouble() * 2) - 1) * magnitude));
+        }
+
+        x.AddRange(Enumerable.Range(0, 32).Select(i => i == 5 ? float.PositiveInfinity : i));
+        float[] values = [.. x];
+        var blocks = new BlockQ8_0[values.Length / 32];
+        Q8_0.Quantize(values, blocks);
+        for (int b = 0; b < blocks.Length; b++)
+        {
+            float amax = 0f;
+            for (int j = 0; j < 32; j++)
+            {
+                amax = MathF.Max(amax, MathF.Abs(values[(b * 32) + j]));
+            }
+
+            float d = amax / 127f;
+            float id = d != 0f ? 1f / d : 0f;
+            Assert.Equal(BitConverter.HalfToUInt16Bits((Half)d), BitConverter.HalfToUInt16Bits(blocks[b].Scale));
+            for (int j = 0; j < 32; j++)
+            {
+                Assert.True((sbyte)MathF.Round(values[(b * 32) + j] * id, MidpointRounding.AwayFromZero) == blocks[b].Quants[j], $"block {b} element {j}");
+            }
+        }
+    }
+
+    [Fact]
     public void Q4_0_packs_known_vector_bit_exactly()
     {
         float[] x = new float[32];
