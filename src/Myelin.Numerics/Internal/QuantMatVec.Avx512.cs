@@ -54,11 +54,7 @@ internal static unsafe partial class QuantMatVec
         int gap = StreamGap(start, end);
         for (int r = start; r < end; r = NextPass(r, start, gap))
         {
-            int step = r < start + gap ? gap : 1;
-            byte* w0 = w + (r * rowBytes);
-            byte* w1 = r + step < end ? w0 + (step * rowBytes) : w0;
-            byte* w2 = r + (2 * step) < end ? w0 + (2 * step * rowBytes) : w0;
-            byte* w3 = r + (3 * step) < end ? w0 + (3 * step * rowBytes) : w0;
+            int step = PassRows(w, rowBytes, r, start, gap, end, out byte* w0, out byte* w1, out byte* w2, out byte* w3);
             Vector512<float> acc0 = Vector512<float>.Zero;
             Vector512<float> acc1 = Vector512<float>.Zero;
             Vector512<float> acc2 = Vector512<float>.Zero;

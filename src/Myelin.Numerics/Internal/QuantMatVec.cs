@@ -94,11 +94,7 @@ internal static unsafe partial class QuantMatVec
         int gap = StreamGap(start, end);
         for (int r = start; r < end; r = NextPass(r, start, gap))
         {
-            int step = r < start + gap ? gap : 1;
-            byte* w0 = w + (r * rowBytes);
-            byte* w1 = r + step < end ? w0 + (step * rowBytes) : w0;
-            byte* w2 = r + (2 * step) < end ? w0 + (2 * step * rowBytes) : w0;
-            byte* w3 = r + (3 * step) < end ? w0 + (3 * step * rowBytes) : w0;
+            int step = PassRows(w, rowBytes, r, start, gap, end, out byte* w0, out byte* w1, out byte* w2, out byte* w3);
             Vector256<float> acc0 = Vector256<float>.Zero;
             Vector256<float> acc1 = Vector256<float>.Zero;
             Vector256<float> acc2 = Vector256<float>.Zero;
@@ -162,11 +158,7 @@ internal static unsafe partial class QuantMatVec
         int gap = StreamGap(start, end);
         for (int r = start; r < end; r = NextPass(r, start, gap))
         {
-            int step = r < start + gap ? gap : 1;
-            byte* w0 = w + (r * rowBytes);
-            byte* w1 = r + step < end ? w0 + (step * rowBytes) : w0;
-            byte* w2 = r + (2 * step) < end ? w0 + (2 * step * rowBytes) : w0;
-            byte* w3 = r + (3 * step) < end ? w0 + (3 * step * rowBytes) : w0;
+            int step = PassRows(w, rowBytes, r, start, gap, end, out byte* w0, out byte* w1, out byte* w2, out byte* w3);
             Vector256<float> acc0 = Vector256<float>.Zero;
             Vector256<float> acc1 = Vector256<float>.Zero;
             Vector256<float> acc2 = Vector256<float>.Zero;
@@ -309,6 +301,21 @@ internal static unsafe partial class QuantMatVec
     /// of the range when it has at least <see cref="StreamRows"/> rows, else 1 (four adjacent rows).
     /// </summary>
     private static int StreamGap(int start, int end) => end - start >= StreamRows ? (end - start) / 4 : 1;
+
+    /// <summary>
+    /// The four rows of the pass at <paramref name="r"/>: <paramref name="w0"/> is row r, the others follow
+    /// <c>step</c> rows apart (a row past <paramref name="end"/> repeats row r; its result is dropped); returns step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int PassRows(byte* w, long rowBytes, int r, int start, int gap, int end, out byte* w0, out byte* w1, out byte* w2, out byte* w3)
+    {
+        int step = r < start + gap ? gap : 1;
+        w0 = w + (r * rowBytes);
+        w1 = r + step < end ? w0 + (step * rowBytes) : w0;
+        w2 = r + (2 * step) < end ? w0 + (2 * step * rowBytes) : w0;
+        w3 = r + (3 * step) < end ? w0 + (3 * step * rowBytes) : w0;
+        return step;
+    }
 
     /// <summary>
     /// The first row of the pass after the one at <paramref name="r"/>: passes start + i (i &lt; gap) take rows
