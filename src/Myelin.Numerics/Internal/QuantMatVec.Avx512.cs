@@ -22,14 +22,17 @@ namespace Myelin.Numerics.Internal;
 /// pair (<c>vpermb</c> from the load that holds both blocks) builds
 /// [b nibbles | b nibbles | b+1 nibbles | b+1 nibbles]; a variable word shift by 0 or 4 and a mask then give the
 /// element order of the activation quants. The old unpack (two 16-byte broadcasts and an insert per pair, and eight
-/// scalar scale loads per row and group) ran at 25 GB/s from cache on one Zen 5 core; this one at 32-33 GB/s (31-32
-/// when the pair straddling two loads took a two-source <c>vpermi2b</c>).</para>
+/// scalar scale loads per row and group) ran at 25 GB/s from cache on one Zen 5 core; this one at 32-33 GB/s (the same
+/// when the pair straddling two loads takes a two-source <c>vpermi2b</c> instead of its own load).</para>
 /// <para><b>Scales.</b> A <c>vpermi2b</c> over the loads at 0 and 64 gathers the group's eight fp16 scales,
 /// which are widened, decoded and multiplied by d_x once per row and group; a <c>vpermps</c> spreads the two of a
 /// block pair over the pair's 8 + 8 lanes.</para>
 /// </remarks>
 internal static unsafe partial class QuantMatVec
 {
+    /// <summary>The permutation and mask vectors of <see cref="RowsQ4x512"/>, built once (not once per slab).</summary>
+    private static readonly Constants s_constants = Constants.Create();
+
     /// <summary>Whether the 512-bit Q4_0 path runs at <paramref name="level"/> on this machine.</summary>
     public static bool IsQ4x512Supported(SimdLevel level) =>
         level >= SimdLevel.Vector512 && Avx512BW.IsSupported && Avx512Vbmi.IsSupported && IsSupported(level);
@@ -50,7 +53,7 @@ internal static unsafe partial class QuantMatVec
         long ahead = 4 * rowBytes;
         const int Stride = QuantDot.Q4Stride;
         Vector256<byte> low256 = Vector256.Create((byte)0x0F);
-        var c = Constants.Create();
+        Constants c = s_constants;
         int gap = StreamGap(start, end);
         for (int r = start; r < end; r = NextPass(r, start, gap))
         {
@@ -133,7 +136,7 @@ internal static unsafe partial class QuantMatVec
         Vector512<sbyte> X0, Vector512<sbyte> X1, Vector512<sbyte> X2, Vector512<sbyte> X3,
         Vector512<int> B0, Vector512<int> B1, Vector512<int> B2, Vector512<int> B3);
 
-    /// <summary>The byte and lane permutations of <see cref="EightBlocks"/>, built once per call.</summary>
+    /// <summary>The byte and lane permutations of <see cref="EightBlocks"/> (one shared instance, <see cref="s_constants"/>).</summary>
     private readonly record struct Constants(
         Vector512<byte> Pair0, Vector512<byte> Pair1, Vector512<byte> Pair2, Vector512<byte> Pair3, Vector512<byte> ScaleBytes,
         Vector512<int> Lanes0, Vector512<int> Lanes1, Vector512<int> Lanes2, Vector512<int> Lanes3,
