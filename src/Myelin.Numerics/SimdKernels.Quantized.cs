@@ -91,9 +91,19 @@ public sealed partial class SimdKernels
         try
         {
             job.Quants = (sbyte*)buffer;
-            job.Bias = (int*)(job.Quants + ((long)job.Blocks * 32));
-            job.Scales = (float*)(job.Bias + ((long)job.Blocks * 8));
-            QuantMatVec.Prepare(job.X, job.Blocks, job.Q4, job.Quants, job.Bias, job.Scales);
+            if (job.Q4 && QuantMatVec.IsQ4x512Supported(job.Level))
+            {
+                job.Bias = (int*)(job.Quants + QuantMatVec.PlaneQuantBytes(job.Blocks));
+                job.Scales = (float*)(job.Bias + QuantMatVec.PlaneBiasLanes(job.Blocks));
+                QuantMatVec.PreparePlanes(job.X, job.Blocks, job.Quants, job.Bias, job.Scales);
+            }
+            else
+            {
+                job.Bias = (int*)(job.Quants + ((long)job.Blocks * 32));
+                job.Scales = (float*)(job.Bias + ((long)job.Blocks * 8));
+                QuantMatVec.Prepare(job.X, job.Blocks, job.Q4, job.Quants, job.Bias, job.Scales);
+            }
+
             ParallelRunner.For(job.Slabs, threads, job);
         }
         finally

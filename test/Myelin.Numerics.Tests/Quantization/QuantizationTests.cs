@@ -366,6 +366,56 @@ public class QuantizationTests
         Assert.Equal(expected, actual);
     }
 
+    [Theory]
+    [MemberData(nameof(TestData.SimdNames), MemberType = typeof(TestData))]
+    public void Q4_0_matvec_decodes_subnormal_and_largest_half_scales_at_every_block_position(string name)
+    {
+        // Each row has one block with a nonzero scale, at positions 0-15 of two full groups of eight (the 512-bit path
+        // gathers and decodes scales per group and spreads them over their blocks' lanes); weight scales are the
+        // smallest and largest subnormal halves, the smallest normal, ±65504 and 1, against activation scales of
+        // 65504, 2^-24 and 1. A wrong lane, a lost subnormal or an overflow is off by far more than the tolerance
+        // (1e-5: the float sum of a block's lanes can cancel, so a few roundings show at 2e-6 of the result).
+        IKernels k = Kernels.Create(name);
+        ushort[] weightScales = [0x0001, 0x03FF, 0x0400, 0x7BFF, 0xFBFF, 0x8001, 0x3C00];
+        ushort[] activationScales = [0x7BFF, 0x0001, 0x3C00];
+        const int blocksPerRow = 16;
+        int rows = weightScales.Length * blocksPerRow;
+        var rng = new Random(4242);
+        foreach (ushort xScale in activationScales)
+        {
+            var x8 = new BlockQ8_0[blocksPerRow];
+            for (int b = 0; b < blocksPerRow; b++)
+            {
+                x8[b].Scale = BitConverter.UInt16BitsToHalf(xScale);
+                for (int j = 0; j < 32; j++)
+                {
+                    x8[b].Quants[j] = (sbyte)rng.Next(-127, 128);
+                }
+            }
+
+            var w4 = new BlockQ4_0[rows * blocksPerRow];
+            for (int r = 0; r < rows; r++)
+            {
+                for (int b = 0; b < blocksPerRow; b++)
+                {
+                    ref BlockQ4_0 block = ref w4[(r * blocksPerRow) + b];
+                    block.Scale = b == r % blocksPerRow ? BitConverter.UInt16BitsToHalf(weightScales[r / blocksPerRow]) : Half.Zero;
+                    for (int j = 0; j < 16; j++)
+                    {
+                        block.Quants[j] = (byte)rng.Next(256);
+                    }
+                }
+            }
+
+            float[] expected = new float[rows];
+            float[] actual = new float[rows];
+            Kernels.Reference.MatVecQ4_0(w4, x8, rows, expected);
+            k.MatVecQ4_0(w4, x8, rows, actual);
+            Assert.All(expected, e => Assert.True(float.IsFinite(e) && e != 0f));
+            TestData.Close(expected, actual, 1e-5f, 0f);
+        }
+    }
+
     [Fact]
     public void Quantised_matvec_approximates_the_float_product()
     {
