@@ -181,7 +181,7 @@ public sealed partial class SimdKernels
                 }
                 else
                 {
-                    QuantMatVec.RowsQ8(w, Blocks, Quants, Bias, Scales, y, start, end);
+                    QuantMatVec.RowsQ8(w, Blocks, Quants, Bias, Scales, y, start, end, QuantMatVec.IsQ4x512Supported(Level));
                 }
 
                 return;

@@ -48,6 +48,9 @@ internal static unsafe partial class QuantMatVec
     /// <summary>Fewest rows a call cuts into four sequential streams (see the type remarks).</summary>
     private const int StreamRows = 64;
 
+    /// <summary>The <c>vpermi2b</c> index of <see cref="ScaleBitsQ8"/>: lane j's bytes 2 and 3 take the scale of block j.</summary>
+    private static readonly Vector512<byte> s_q8ScaleIndex = Q8ScaleIndex();
+
     /// <summary>Whether this path runs at <paramref name="level"/> on this machine.</summary>
     public static bool IsSupported(SimdLevel level) => level >= SimdLevel.Vector256 && AvxVnni.IsSupported;
 
@@ -83,14 +86,18 @@ internal static unsafe partial class QuantMatVec
     /// <param name="y">[rows] output.</param>
     /// <param name="start">First row.</param>
     /// <param name="end">One past the last row.</param>
+    /// <param name="vbmi">Gather each group's scales with AVX-512 VBMI (see <see cref="ScalesQ8"/>).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void RowsQ8(byte* w, int blocks, sbyte* quants, int* bias, float* scales, float* y, int start, int end)
+    public static void RowsQ8(byte* w, int blocks, sbyte* quants, int* bias, float* scales, float* y, int start, int end, bool vbmi)
     {
         long rowBytes = (long)blocks * QuantDot.Q8Stride;
         long ahead = 4 * rowBytes;
         float* tile = stackalloc float[32];
-        const int Stride = QuantDot.Q8Stride;
         Vector256<byte> flip = Vector256.Create((byte)0x80);
+
+        // Read into a local before the loop: a static read inside it may call the class-init helper, and the JIT then
+        // keeps the accumulators on the stack across that call.
+        Vector512<byte> scaleIndex = vbmi ? s_q8ScaleIndex : default;
         int gap = StreamGap(start, end);
         for (int r = start; r < end; r = NextPass(r, start, gap))
         {
@@ -104,10 +111,10 @@ internal static unsafe partial class QuantMatVec
             {
                 long o = (long)g * QuantDot.Q8Stride;
                 Vector256<float> dx = Vector256.Load(scales + g);
-                (LoadScales(w0 + o, Stride) * dx).Store(tile);
-                (LoadScales(w1 + o, Stride) * dx).Store(tile + 8);
-                (LoadScales(w2 + o, Stride) * dx).Store(tile + 16);
-                (LoadScales(w3 + o, Stride) * dx).Store(tile + 24);
+                (ScalesQ8(w0 + o, vbmi, scaleIndex) * dx).Store(tile);
+                (ScalesQ8(w1 + o, vbmi, scaleIndex) * dx).Store(tile + 8);
+                (ScalesQ8(w2 + o, vbmi, scaleIndex) * dx).Store(tile + 16);
+                (ScalesQ8(w3 + o, vbmi, scaleIndex) * dx).Store(tile + 24);
                 for (int j = 0; j < 8; j++)
                 {
                     int b = g + j;
@@ -236,6 +243,30 @@ internal static unsafe partial class QuantMatVec
         return Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(dot), Vector256.Create(scale), acc);
     }
 
+    /// <summary>
+    /// The eight fp16 scales of the group of eight Q8_0 blocks at <paramref name="group"/>, decoded to fp32: with
+    /// <paramref name="vbmi"/> from four 64-byte loads of the group's 272 bytes by two <c>vpermi2b</c> (see
+    /// <see cref="ScaleBitsQ8"/>), otherwise by eight scalar loads (<see cref="LoadScales"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> ScalesQ8(byte* group, bool vbmi, Vector512<byte> index) =>
+        vbmi && Avx512Vbmi.IsSupported
+            ? (Avx2.ShiftRightArithmetic(ScaleBitsQ8(group, index), 3) & Vector256.Create(unchecked((int)0x8FFFE000))).AsSingle() * Vector256.Create(5.192296858534828e33f)
+            : LoadScales(group, QuantDot.Q8Stride);
+
+    /// <summary>
+    /// Lane j holds scale j of the group in its upper 16 bits (bytes 34j, 34j+1): blocks 0-3 from the loads at 0 and
+    /// 64, blocks 4-7 from those at 128 and 192, blended. A shift right by 3 and a mask then leave the fp32 bits of
+    /// the half's sign, exponent and mantissa (see <see cref="RowsQ4x512"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> ScaleBitsQ8(byte* group, Vector512<byte> index)
+    {
+        Vector256<int> first = Avx512Vbmi.PermuteVar64x8x2(Vector512.Load(group), index, Vector512.Load(group + 64)).AsInt32().GetLower();
+        Vector256<int> second = Avx512Vbmi.PermuteVar64x8x2(Vector512.Load(group + 128), index, Vector512.Load(group + 192)).AsInt32().GetLower();
+        return Avx2.Blend(first, second, 0xF0);
+    }
+
     /// <summary>The eight fp16 block scales at <paramref name="first"/> + i * <paramref name="stride"/>, decoded to fp32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> LoadScales(byte* first, int stride)
@@ -246,6 +277,21 @@ internal static unsafe partial class QuantMatVec
             *(ushort*)first, *(ushort*)(first + stride), *(ushort*)(first + (2 * stride)), *(ushort*)(first + (3 * stride)),
             *(ushort*)(first + (4 * stride)), *(ushort*)(first + (5 * stride)), *(ushort*)(first + (6 * stride)), *(ushort*)(first + (7 * stride)));
         return DecodeHalves(h);
+    }
+
+    private static Vector512<byte> Q8ScaleIndex()
+    {
+        // Block j's scale sits at bytes 34j and 34j+1 of the group: blocks 0-3 in the loads at 0 and 64 (index = byte),
+        // blocks 4-7 in those at 128 and 192 (index = byte - 128). Bytes 0 and 1 of a lane are don't-cares.
+        Span<byte> index = stackalloc byte[64];
+        for (int j = 0; j < 8; j++)
+        {
+            int p = (34 * j) - (j < 4 ? 0 : 128);
+            index[4 * j] = index[(4 * j) + 1] = index[(4 * j) + 2] = (byte)p;
+            index[(4 * j) + 3] = (byte)(p + 1);
+        }
+
+        return Vector512.Create<byte>(index);
     }
 
     /// <summary>Eight fp16 bit patterns (zero-extended in int32 lanes) decoded to fp32, exact for every finite half.</summary>
