@@ -32,7 +32,7 @@ dotnet build Myelin.slnx -c Release -nologo -clp:ErrorsOnly
 
 status=0
 dotnet test Myelin.slnx -c Release --no-build --nologo --logger "trx" --results-directory "$results/all" || status=$?
-DOTNET_EnableAVX512F=0 dotnet test test/Myelin.Numerics.Tests -c Release --no-build --nologo --logger "trx" \
+DOTNET_EnableAVX512=0 dotnet test test/Myelin.Numerics.Tests -c Release --no-build --nologo --logger "trx" \
   --results-directory "$results/no-avx512" || status=$?
 DOTNET_EnableHWIntrinsic=0 dotnet test test/Myelin.Numerics.Tests -c Release --no-build --nologo --logger "trx" \
   --results-directory "$results/scalar" || status=$?
