@@ -22,6 +22,12 @@ public sealed class MyelinOptions
     /// <summary>Tokens of KV each served model keeps in its prefix cache (0 turns prefix reuse off; <c>--prefix-cache-tokens</c>).</summary>
     public int PrefixCacheTokens { get; set; } = 16384;
 
+    /// <summary>
+    /// Whether served models read their weights in place from the memory-mapped file (<c>--mmap</c>) instead of copying
+    /// them into memory at load (the default, which decodes faster; see the inference engine's weight placement).
+    /// </summary>
+    public bool MapModelWeights { get; set; }
+
     /// <summary>Disk budget (MiB) of the KV tier under <c>{data}/kv-cache</c> that keeps evicted prefixes across restarts (0 turns it off).</summary>
     public int KvDiskCacheMegabytes { get; set; } = 2048;
 

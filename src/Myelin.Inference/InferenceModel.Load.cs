@@ -7,39 +7,57 @@ namespace Myelin.Inference;
 
 public sealed partial class InferenceModel
 {
-    private unsafe InferenceModel(GgufFile file, bool ownsFile, IKernels kernels, int threads)
+    private unsafe InferenceModel(GgufFile file, bool ownsFile, IKernels kernels, int threads, WeightPlacement placement)
     {
         Shape = ReadShape(file);
         ModelShape s = Shape;
         int d = s.EmbeddingLength;
-        _embedding = Matrix(file, TensorNames.TokenEmbedding, s.VocabSize, d);
-        _outputNorm = Vector(file, TensorNames.OutputNorm, d);
-        _output = s.TiedEmbeddings ? _embedding : Matrix(file, TensorNames.Output, s.VocabSize, d);
-        _layers = new Layer[s.BlockCount];
-        long bytes = _output.ByteSize;
-        for (int b = 0; b < s.BlockCount; b++)
+        if (!Enum.IsDefined(placement))
         {
-            var layer = new Layer
+            throw new ArgumentOutOfRangeException(nameof(placement), placement, "Unknown weight placement.");
+        }
+
+        ValidateMatrices(file, s);
+        _weights = WeightSource.Create(file, placement);
+        WeightSource w = _weights;
+        long bytes;
+        try
+        {
+            _embedding = Matrix(file, w, TensorNames.TokenEmbedding, s.VocabSize, d);
+            _outputNorm = Vector(file, TensorNames.OutputNorm, d);
+            _output = s.TiedEmbeddings ? _embedding : Matrix(file, w, TensorNames.Output, s.VocabSize, d);
+            _layers = new Layer[s.BlockCount];
+            bytes = _output.ByteSize;
+            for (int b = 0; b < s.BlockCount; b++)
             {
-                AttentionNorm = Vector(file, TensorNames.Block(b, TensorNames.AttentionNorm), d),
-                Query = Matrix(file, TensorNames.Block(b, TensorNames.Query), d, d),
-                Key = Matrix(file, TensorNames.Block(b, TensorNames.Key), s.KvDim, d),
-                Value = Matrix(file, TensorNames.Block(b, TensorNames.Value), s.KvDim, d),
-                QueryBias = s.HasQkvBias ? Vector(file, TensorNames.Block(b, TensorNames.QueryBias), d) : null,
-                KeyBias = s.HasQkvBias ? Vector(file, TensorNames.Block(b, TensorNames.KeyBias), s.KvDim) : null,
-                ValueBias = s.HasQkvBias ? Vector(file, TensorNames.Block(b, TensorNames.ValueBias), s.KvDim) : null,
-                AttentionOutput = Matrix(file, TensorNames.Block(b, TensorNames.AttentionOutput), d, d),
-                FeedForwardNorm = Vector(file, TensorNames.Block(b, TensorNames.FeedForwardNorm), d),
-                Gate = Matrix(file, TensorNames.Block(b, TensorNames.Gate), s.FeedForwardLength, d),
-                Up = Matrix(file, TensorNames.Block(b, TensorNames.Up), s.FeedForwardLength, d),
-                Down = Matrix(file, TensorNames.Block(b, TensorNames.Down), d, s.FeedForwardLength),
-            };
-            bytes += layer.Query.ByteSize + layer.Key.ByteSize + layer.Value.ByteSize + layer.AttentionOutput.ByteSize
-                + layer.Gate.ByteSize + layer.Up.ByteSize + layer.Down.ByteSize;
-            _layers[b] = layer;
+                var layer = new Layer
+                {
+                    AttentionNorm = Vector(file, TensorNames.Block(b, TensorNames.AttentionNorm), d),
+                    Query = Matrix(file, w, TensorNames.Block(b, TensorNames.Query), d, d),
+                    Key = Matrix(file, w, TensorNames.Block(b, TensorNames.Key), s.KvDim, d),
+                    Value = Matrix(file, w, TensorNames.Block(b, TensorNames.Value), s.KvDim, d),
+                    QueryBias = s.HasQkvBias ? Vector(file, TensorNames.Block(b, TensorNames.QueryBias), d) : null,
+                    KeyBias = s.HasQkvBias ? Vector(file, TensorNames.Block(b, TensorNames.KeyBias), s.KvDim) : null,
+                    ValueBias = s.HasQkvBias ? Vector(file, TensorNames.Block(b, TensorNames.ValueBias), s.KvDim) : null,
+                    AttentionOutput = Matrix(file, w, TensorNames.Block(b, TensorNames.AttentionOutput), d, d),
+                    FeedForwardNorm = Vector(file, TensorNames.Block(b, TensorNames.FeedForwardNorm), d),
+                    Gate = Matrix(file, w, TensorNames.Block(b, TensorNames.Gate), s.FeedForwardLength, d),
+                    Up = Matrix(file, w, TensorNames.Block(b, TensorNames.Up), s.FeedForwardLength, d),
+                    Down = Matrix(file, w, TensorNames.Block(b, TensorNames.Down), d, s.FeedForwardLength),
+                };
+                bytes += layer.Query.ByteSize + layer.Key.ByteSize + layer.Value.ByteSize + layer.AttentionOutput.ByteSize
+                    + layer.Gate.ByteSize + layer.Up.ByteSize + layer.Down.ByteSize;
+                _layers[b] = layer;
+            }
+        }
+        catch
+        {
+            _weights.Dispose();
+            throw;
         }
 
         WeightType = _layers[0].Query.Type;
+        Placement = placement;
         DecodeWeightBytes = bytes;
         _file = file;
         _ownsFile = ownsFile;
@@ -47,19 +65,20 @@ public sealed partial class InferenceModel
         _ctx = new InferenceContext(kernels, threads);
     }
 
-    /// <summary>Opens a GGUF file and builds the model over its mapped weights; the model owns the file.</summary>
+    /// <summary>Opens a GGUF file and builds the model over its weights; the model owns the file.</summary>
     /// <param name="path">A <c>llama</c> or <c>qwen2</c> GGUF file with F32, F16, BF16, Q8_0 or Q4_0 matrices.</param>
     /// <param name="kernels">Kernels to run on; null for <see cref="Numerics.Kernels.Default"/>.</param>
     /// <param name="threads">Threads for the row-parallel products; 0 for <see cref="Numerics.Kernels.MaxThreads"/>.</param>
-    /// <returns>The model; dispose it to unmap the file.</returns>
+    /// <param name="placement">Whether the weights are copied into memory at load (the default) or read from the mapping.</param>
+    /// <returns>The model; dispose it to free the weights and unmap the file.</returns>
     /// <exception cref="ModelFormatException">The file is not valid GGUF, names an unsupported architecture, or lacks
     /// or mis-shapes a tensor or metadata key.</exception>
-    public static InferenceModel Open(string path, IKernels? kernels = null, int threads = 0)
+    public static InferenceModel Open(string path, IKernels? kernels = null, int threads = 0, WeightPlacement placement = WeightPlacement.Resident)
     {
         GgufFile file = GgufFile.Open(path);
         try
         {
-            return new InferenceModel(file, ownsFile: true, kernels ?? Numerics.Kernels.Default, ResolveThreads(threads));
+            return new InferenceModel(file, ownsFile: true, kernels ?? Numerics.Kernels.Default, ResolveThreads(threads), placement);
         }
         catch
         {
@@ -72,12 +91,13 @@ public sealed partial class InferenceModel
     /// <param name="file">The file.</param>
     /// <param name="kernels">Kernels to run on; null for <see cref="Numerics.Kernels.Default"/>.</param>
     /// <param name="threads">Threads for the row-parallel products; 0 for <see cref="Numerics.Kernels.MaxThreads"/>.</param>
+    /// <param name="placement">Whether the weights are copied into memory now (the default) or read from the mapping.</param>
     /// <returns>The model.</returns>
     /// <exception cref="ModelFormatException">Unsupported architecture, or a tensor or metadata key is missing or mis-shaped.</exception>
-    public static InferenceModel FromFile(GgufFile file, IKernels? kernels = null, int threads = 0)
+    public static InferenceModel FromFile(GgufFile file, IKernels? kernels = null, int threads = 0, WeightPlacement placement = WeightPlacement.Resident)
     {
         ArgumentNullException.ThrowIfNull(file);
-        return new InferenceModel(file, ownsFile: false, kernels ?? Numerics.Kernels.Default, ResolveThreads(threads));
+        return new InferenceModel(file, ownsFile: false, kernels ?? Numerics.Kernels.Default, ResolveThreads(threads), placement);
     }
 
     /// <summary>Reads and validates the model's hyper-parameters from GGUF metadata.</summary>
@@ -167,7 +187,29 @@ public sealed partial class InferenceModel
         return t;
     }
 
-    private static unsafe WeightMatrix Matrix(GgufFile file, string name, int rows, int cols)
+    /// <summary>Checks every weight matrix's presence, shape and type before any is copied (a bad file fails fast).</summary>
+    private static void ValidateMatrices(GgufFile file, ModelShape s)
+    {
+        int d = s.EmbeddingLength;
+        MatrixInfo(file, TensorNames.TokenEmbedding, s.VocabSize, d);
+        if (!s.TiedEmbeddings)
+        {
+            MatrixInfo(file, TensorNames.Output, s.VocabSize, d);
+        }
+
+        for (int b = 0; b < s.BlockCount; b++)
+        {
+            MatrixInfo(file, TensorNames.Block(b, TensorNames.Query), d, d);
+            MatrixInfo(file, TensorNames.Block(b, TensorNames.Key), s.KvDim, d);
+            MatrixInfo(file, TensorNames.Block(b, TensorNames.Value), s.KvDim, d);
+            MatrixInfo(file, TensorNames.Block(b, TensorNames.AttentionOutput), d, d);
+            MatrixInfo(file, TensorNames.Block(b, TensorNames.Gate), s.FeedForwardLength, d);
+            MatrixInfo(file, TensorNames.Block(b, TensorNames.Up), s.FeedForwardLength, d);
+            MatrixInfo(file, TensorNames.Block(b, TensorNames.Down), d, s.FeedForwardLength);
+        }
+    }
+
+    private static GgufTensorInfo MatrixInfo(GgufFile file, string name, int rows, int cols)
     {
         GgufTensorInfo t = Require(file, name, [cols, rows]);
         if (t.Type is not (GgmlType.F32 or GgmlType.F16 or GgmlType.BF16 or GgmlType.Q8_0 or GgmlType.Q4_0))
@@ -175,7 +217,13 @@ public sealed partial class InferenceModel
             throw new ModelFormatException($"GGUF tensor '{name}' has type {t.Type}; supported are F32, F16, BF16, Q8_0 and Q4_0.");
         }
 
-        return new WeightMatrix(name, file.GetTensorPointer(t), t.Type, rows, cols);
+        return t;
+    }
+
+    private static unsafe WeightMatrix Matrix(GgufFile file, WeightSource weights, string name, int rows, int cols)
+    {
+        GgufTensorInfo t = MatrixInfo(file, name, rows, cols);
+        return new WeightMatrix(name, weights.Pointer(t), t.Type, rows, cols);
     }
 
     private static float[] Vector(GgufFile file, string name, int length)

@@ -7,9 +7,10 @@ using Myelin.Numerics.Quantization;
 namespace Myelin.Inference;
 
 /// <summary>
-/// An inference-only Llama/Qwen2 transformer whose weights stay in the memory-mapped GGUF file: F32 matrices feed
-/// GEMM directly, Q8_0/Q4_0 matrices are multiplied on their blocks with Q8_0 activations, F16/BF16 rows are
-/// converted one at a time into small buffers. No autograd, no dequantised copy of the weights.
+/// An inference-only Llama/Qwen2 transformer whose weights keep their GGUF layout, copied into memory at load or read
+/// in place from the memory-mapped file (<see cref="WeightPlacement"/>): F32 matrices feed GEMM directly, Q8_0/Q4_0
+/// matrices are multiplied on their blocks with Q8_0 activations, F16/BF16 rows are converted one at a time into small
+/// buffers. No autograd, no dequantised copy of the weights.
 /// </summary>
 /// <remarks>
 /// <para>Thread-safety: <see cref="Forward"/>, <see cref="Decode"/> and <see cref="Prefill"/> use per-model scratch
@@ -17,7 +18,8 @@ namespace Myelin.Inference;
 /// instead of calling concurrently. <see cref="CreateSequence"/> and the properties are thread-safe.</para>
 /// <para>Ownership: a model opened with <see cref="Open"/> owns its <see cref="GgufFile"/> and unmaps it on
 /// <see cref="Dispose"/>; a model built with <see cref="FromFile"/> leaves the file to the caller, who must keep it
-/// open as long as the model is used.</para>
+/// open as long as the model is used (its metadata, and with <see cref="WeightPlacement.Mapped"/> its weights).
+/// Resident weights are freed on <see cref="Dispose"/>.</para>
 /// <para>After warm-up (the first call with a given token count) a forward pass allocates nothing.</para>
 /// </remarks>
 public sealed partial class InferenceModel : IDisposable
@@ -29,6 +31,7 @@ public sealed partial class InferenceModel : IDisposable
     private readonly WeightMatrix _output;
     private readonly float[] _outputNorm;
     private readonly Layer[] _layers;
+    private readonly WeightSource _weights;
     private readonly Workspace _ws;
     private bool _disposed;
 
@@ -37,6 +40,9 @@ public sealed partial class InferenceModel : IDisposable
 
     /// <summary>The type of the attention and feed-forward matrices (of block 0's query projection).</summary>
     public GgmlType WeightType { get; }
+
+    /// <summary>Whether the weights were copied into memory at load or are read from the file's mapping.</summary>
+    public WeightPlacement Placement { get; }
 
     /// <summary>The kernels the forward pass runs on.</summary>
     public IKernels Kernels => _ctx.Kernels;
@@ -236,6 +242,7 @@ public sealed partial class InferenceModel : IDisposable
 
         _disposed = true;
         _ctx.Dispose();
+        _weights.Dispose();
         if (_ownsFile)
         {
             _file.Dispose();

@@ -4,6 +4,7 @@ using Myelin.Core;
 using Myelin.Core.Storage;
 using Myelin.Evals.Traces;
 using Myelin.Hosting;
+using Myelin.Inference;
 using Myelin.Inference.Chat;
 using Myelin.Memory;
 using Myelin.Server.Auth;
@@ -60,6 +61,7 @@ public static class MyelinServerHost
                 CacheBlocks = (options.PrefixCacheTokens + CacheBlockTokens - 1) / CacheBlockTokens,
                 DiskCacheDirectory = options.KvDiskCacheMegabytes > 0 ? Path.Combine(Path.GetFullPath(options.DataDirectory), "kv-cache") : null,
                 DiskCacheBytes = (long)options.KvDiskCacheMegabytes << 20,
+                WeightPlacement = options.MapModelWeights ? WeightPlacement.Mapped : WeightPlacement.Resident,
             });
             ITraceIndexStore? traceIndex = null;
             try

@@ -163,6 +163,35 @@ public sealed class InferenceModelTests(ITestOutputHelper output)
         Assert.Equal(tokens.Length, seq.Length);
     }
 
+    [Theory]
+    [InlineData("llama", GgmlType.F32, false)]
+    [InlineData("qwen2", GgmlType.F16, true)]
+    [InlineData("qwen2", GgmlType.Q8_0, false)]
+    [InlineData("llama", GgmlType.Q4_0, true)]
+    public void Resident_weights_give_the_same_logits_as_mapped_ones(string arch, GgmlType type, bool tied)
+    {
+        // Resident weights are a copy of the file's tensor data at the same offsets: any misplaced tensor (an offset
+        // off by one block, the output read from the embedding) changes the logits.
+        string path = TestModels.Get(ShapeOf(arch, tied), type);
+        using InferenceModel resident = InferenceModel.Open(path);
+        using InferenceModel mapped = InferenceModel.Open(path, placement: WeightPlacement.Mapped);
+        Assert.Equal(WeightPlacement.Resident, resident.Placement);
+        Assert.Equal(WeightPlacement.Mapped, mapped.Placement);
+        Assert.Equal(AllLogits(mapped, TestModels.Prompt), AllLogits(resident, TestModels.Prompt));
+
+        using GgufFile file = GgufFile.Open(path);
+        using InferenceModel fromFile = InferenceModel.FromFile(file);
+        Assert.Equal(AllLogits(mapped, TestModels.Prompt), AllLogits(fromFile, TestModels.Prompt));
+    }
+
+    [Fact]
+    public void An_unknown_weight_placement_is_rejected_before_anything_is_copied()
+    {
+        string path = TestModels.Get(TestModels.Llama, GgmlType.F32);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => InferenceModel.Open(path, placement: (WeightPlacement)7));
+        Assert.Equal("placement", ex.ParamName);
+    }
+
     [Fact]
     public void Chunked_prefill_and_batched_sequences_equal_one_pass()
     {

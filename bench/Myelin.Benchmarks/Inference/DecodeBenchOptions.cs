@@ -5,10 +5,11 @@ namespace Myelin.Benchmarks.Inference;
 
 /// <summary>
 /// Arguments of <c>decode</c>: <c>[--rounds N] [--prompt N] [--gen N] [--threads N] [--types q8_0,q4_0] [--models DIR]
-/// [--llama-bench PATH]</c>.
+/// [--llama-bench PATH] [--mmap]</c>; <c>--mmap</c> reads Myelin's weights from the file's mapping instead of copying
+/// them into memory at load.
 /// </summary>
 internal sealed record DecodeBenchOptions(
-    int Rounds, int Prompt, int Generate, int Threads, GgmlType[] Types, string ModelDirectory, string? LlamaBench)
+    int Rounds, int Prompt, int Generate, int Threads, GgmlType[] Types, string ModelDirectory, string? LlamaBench, bool Mapped)
 {
     public static DecodeBenchOptions Parse(string[] args)
     {
@@ -16,8 +17,15 @@ internal sealed record DecodeBenchOptions(
         GgmlType[] types = [GgmlType.Q8_0, GgmlType.Q4_0];
         string directory = Path.Combine(Path.GetTempPath(), "myelin-decode-models");
         string? llamaBench = null;
+        bool mapped = false;
         for (int i = 0; i < args.Length; i++)
         {
+            if (args[i] == "--mmap")
+            {
+                mapped = true;
+                continue;
+            }
+
             string value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
             switch (args[i])
             {
@@ -54,7 +62,7 @@ internal sealed record DecodeBenchOptions(
             i++;
         }
 
-        return new DecodeBenchOptions(rounds, prompt, generate, threads, types, directory, llamaBench);
+        return new DecodeBenchOptions(rounds, prompt, generate, threads, types, directory, llamaBench, mapped);
     }
 
     private static int Positive(string value, string name) =>

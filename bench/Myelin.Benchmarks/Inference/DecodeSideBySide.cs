@@ -32,7 +32,7 @@ public static class DecodeSideBySide
         var options = DecodeBenchOptions.Parse(args);
         int threads = Math.Min(options.Threads, Environment.ProcessorCount);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"decode: {Shape.ParameterCount / 1e9:F2}B-parameter Llama shape, prompt {options.Prompt}, generate {options.Generate}, {options.Rounds} rounds, {threads} threads"));
+            $"decode: {Shape.ParameterCount / 1e9:F2}B-parameter Llama shape, prompt {options.Prompt}, generate {options.Generate}, {options.Rounds} rounds, {threads} threads, weights {(options.Mapped ? "mapped" : "resident")}"));
         Console.WriteLine("load: " + Load());
         using var stream = new StreamBuffers(64 << 20);
         var rows = new List<RoundResult>();
@@ -111,7 +111,7 @@ public static class DecodeSideBySide
     /// <summary>Prefill tok/s of the prompt and decode tok/s of the generated tokens (greedy), as llama-bench times them.</summary>
     private static (double Prefill, double Decode, long Bytes) MeasureMyelin(string path, DecodeBenchOptions options, int threads)
     {
-        using InferenceModel model = InferenceModel.Open(path, threads: threads);
+        using InferenceModel model = InferenceModel.Open(path, threads: threads, placement: options.Mapped ? WeightPlacement.Mapped : WeightPlacement.Resident);
         int[] prompt = [.. Enumerable.Range(0, options.Prompt).Select(i => 1 + ((i * 7919) % (Shape.VocabSize - 1)))];
         var logits = new float[Shape.VocabSize];
 

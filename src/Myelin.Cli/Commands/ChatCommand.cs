@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Myelin.Core;
+using Myelin.Inference;
 using Myelin.Inference.Chat;
 using Spectre.Console;
 
@@ -18,15 +19,16 @@ internal static class ChatCommand
         var temperature = new Option<float>("--temperature") { Description = "Sampling temperature (0 = greedy).", DefaultValueFactory = _ => 0.7f };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Longest answer in tokens.", DefaultValueFactory = _ => 256 };
         var seed = new Option<long?>("--seed") { Description = "Seed for reproducible sampling." };
-        var command = new Command("chat", "Chat with a local GGUF model in the terminal.") { model, system, prompt, temperature, maxTokens, seed };
+        var mmap = new Option<bool>("--mmap") { Description = "Read the weights in place from the mapped file instead of copying them into memory." };
+        var command = new Command("chat", "Chat with a local GGUF model in the terminal.") { model, system, prompt, temperature, maxTokens, seed, mmap };
         command.SetAction((result, cancellationToken) => RunAsync(
             result.GetValue(model)!, result.GetValue(system), result.GetValue(prompt), result.GetValue(temperature), result.GetValue(maxTokens),
-            result.GetValue(seed), cancellationToken));
+            result.GetValue(seed), result.GetValue(mmap), cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(
-        string path, string? system, string? prompt, float temperature, int maxTokens, long? seed, CancellationToken cancellationToken)
+        string path, string? system, string? prompt, float temperature, int maxTokens, long? seed, bool mapWeights, CancellationToken cancellationToken)
     {
         if (!File.Exists(path))
         {
@@ -38,7 +40,8 @@ internal static class ChatCommand
             throw new MyelinValidationException("invalid_option", "--max-tokens must be at least 1 and --temperature at least 0.");
         }
 
-        using LocalChatClient client = LocalChatClient.Open(path);
+        using LocalChatClient client = LocalChatClient.Open(
+            path, new LocalChatClientOptions { WeightPlacement = mapWeights ? WeightPlacement.Mapped : WeightPlacement.Resident });
         var options = new ChatOptions { Temperature = temperature, MaxOutputTokens = maxTokens, Seed = seed };
         List<ChatMessage> conversation = system is null ? [] : [new ChatMessage(ChatRole.System, system)];
         bool interactive = prompt is null;

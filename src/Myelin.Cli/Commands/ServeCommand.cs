@@ -42,17 +42,21 @@ internal static class ServeCommand
             Description = "Disk budget for evicted prefixes kept across restarts under <data>/kv-cache (0 turns it off).",
             DefaultValueFactory = _ => 2048,
         };
+        var mmap = new Option<bool>("--mmap")
+        {
+            Description = "Read model weights in place from the mapped file (immediate load, pages shared) instead of copying them into memory (faster decode).",
+        };
         var privateWebhooks = new Option<bool>("--allow-private-webhooks")
         {
             Description = "Let alert webhooks reach private addresses (loopback, 10/8, 172.16/12, 192.168/16, fc00::/7, ...); off.",
         };
         var command = new Command("serve", "Start the Myelin server and dashboard.")
         {
-            data, urls, postgres, models, prefixCache, kvDisk, privateWebhooks,
+            data, urls, postgres, models, prefixCache, kvDisk, mmap, privateWebhooks,
         };
         command.SetAction((result, cancellationToken) => RunAsync(
             result.GetValue(data)!, result.GetValue(urls)!, result.GetValue(postgres), result.GetValue(models) ?? [], result.GetValue(prefixCache),
-            result.GetValue(kvDisk), result.GetValue(privateWebhooks), cancellationToken));
+            result.GetValue(kvDisk), result.GetValue(mmap), result.GetValue(privateWebhooks), cancellationToken));
         return command;
     }
 
@@ -63,6 +67,7 @@ internal static class ServeCommand
         string[] models,
         int prefixCacheTokens,
         int kvDiskMegabytes,
+        bool mapWeights,
         bool allowPrivateWebhooks,
         CancellationToken cancellationToken)
     {
@@ -82,6 +87,7 @@ internal static class ServeCommand
             AdminKey = Environment.GetEnvironmentVariable("MYELIN_ADMIN_KEY") is { Length: > 0 } key ? key : null,
             PrefixCacheTokens = prefixCacheTokens,
             KvDiskCacheMegabytes = kvDiskMegabytes,
+            MapModelWeights = mapWeights,
             AllowPrivateWebhookTargets = allowPrivateWebhooks,
         };
         foreach (string model in models)

@@ -86,7 +86,7 @@ public sealed partial class LocalChatClient : IChatClient
     public static LocalChatClient Open(string path, LocalChatClientOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        InferenceModel model = InferenceModel.Open(path);
+        InferenceModel model = InferenceModel.Open(path, placement: options?.WeightPlacement ?? WeightPlacement.Resident);
         try
         {
             TokenizerVocabulary vocabulary = TokenizerVocabulary.FromGguf(model.File);

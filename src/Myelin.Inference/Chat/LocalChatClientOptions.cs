@@ -27,6 +27,12 @@ public sealed class LocalChatClientOptions
     /// </summary>
     public bool WarmUp { get; set; } = true;
 
+    /// <summary>
+    /// Whether <see cref="LocalChatClient.Open"/> copies the weights into memory (the default: faster decode) or
+    /// reads them from the file's mapping (immediate load, pages shared and reclaimable).
+    /// </summary>
+    public WeightPlacement WeightPlacement { get; set; } = WeightPlacement.Resident;
+
     /// <summary>Continuous-batching limits (step token budget, concurrent sequences, queue length, prefill chunk).</summary>
     public Scheduling.SchedulerOptions Scheduler { get; set; } = new();
 }
