@@ -41,16 +41,16 @@ public static class DecodeSideBySide
         {
             foreach (GgmlType type in options.Types)
             {
-                double copy = BestGbps(stream.CopyBytes, () => stream.Copy(threads));
-                // The better of two read patterns (one sequential stream, or four prefetched streams per thread).
-                double read = Math.Max(
-                    BestGbps(stream.ReadBytes, () => stream.Read(threads)),
-                    BestGbps(stream.ReadBytes, () => stream.ReadStreams(threads)));
-                (double prefill, double decode, long bytes) = MeasureMyelin(models[type], options, threads);
+                // The references are measured right before and right after the timed decode: the host's memory
+                // bandwidth can change within seconds (copy 42 -> 78 GB/s on the 2-core VM), and a round whose two
+                // measurements disagree is reported but left out of the bytes/s medians.
+                (double prefill, double decode, long bytes, Bandwidth before, Bandwidth after) =
+                    MeasureMyelin(models[type], options, threads, () => Reference(stream, threads));
                 (double llamaPrefill, double llamaDecode) = options.LlamaBench is { } bench
                     ? MeasureLlama(bench, models[type], options, threads)
                     : (double.NaN, double.NaN);
-                var row = new RoundResult(round, type, copy, read, prefill, decode, decode * bytes / 1e9, llamaPrefill, llamaDecode);
+                var row = new RoundResult(
+                    round, type, before, after, prefill, decode, decode * bytes / 1e9, llamaPrefill, llamaDecode);
                 rows.Add(row);
                 Console.WriteLine(row.Format());
             }
@@ -60,8 +60,9 @@ public static class DecodeSideBySide
         foreach (GgmlType type in options.Types)
         {
             RoundResult[] r = [.. rows.Where(x => x.Type == type)];
+            RoundResult[] steady = [.. r.Where(x => x.Steady)];
             string line = string.Create(CultureInfo.InvariantCulture,
-                $"{type}: median decode {Median(r.Select(x => x.Decode)):F2} tok/s, prefill {Median(r.Select(x => x.Prefill)):F1} tok/s, decode bytes/s / copy {Median(r.Select(x => x.DecodeGbps / x.CopyGbps)):F3}, / read {Median(r.Select(x => x.DecodeGbps / x.ReadGbps)):F3}");
+                $"{type}: median decode {Median(r.Select(x => x.Decode)):F2} tok/s, prefill {Median(r.Select(x => x.Prefill)):F1} tok/s, decode bytes/s over the {steady.Length} of {r.Length} rounds with a steady memory state: / copy {Median(steady.Select(x => x.DecodeGbps / x.CopyGbps)):F3} (min {Min(steady.Select(x => x.DecodeGbps / x.CopyGbps)):F3}), / read {Median(steady.Select(x => x.DecodeGbps / x.ReadGbps)):F3} (min {Min(steady.Select(x => x.DecodeGbps / x.ReadGbps)):F3})");
             if (options.LlamaBench is not null)
             {
                 line += string.Create(CultureInfo.InvariantCulture,
@@ -109,7 +110,13 @@ public static class DecodeSideBySide
     }
 
     /// <summary>Prefill tok/s of the prompt and decode tok/s of the generated tokens (greedy), as llama-bench times them.</summary>
-    private static (double Prefill, double Decode, long Bytes) MeasureMyelin(string path, DecodeBenchOptions options, int threads)
+    /// <summary>A STREAM-like copy and the better of two read patterns (one sequential stream, or four prefetched streams per thread).</summary>
+    private static Bandwidth Reference(StreamBuffers stream, int threads) => new(
+        BestGbps(stream.CopyBytes, () => stream.Copy(threads)),
+        Math.Max(BestGbps(stream.ReadBytes, () => stream.Read(threads)), BestGbps(stream.ReadBytes, () => stream.ReadStreams(threads))));
+
+    private static (double Prefill, double Decode, long Bytes, Bandwidth Before, Bandwidth After) MeasureMyelin(
+        string path, DecodeBenchOptions options, int threads, Func<Bandwidth> reference)
     {
         using InferenceModel model = InferenceModel.Open(path, threads: threads, placement: options.Mapped ? WeightPlacement.Mapped : WeightPlacement.Resident);
         int[] prompt = [.. Enumerable.Range(0, options.Prompt).Select(i => 1 + ((i * 7919) % (Shape.VocabSize - 1)))];
@@ -131,6 +138,7 @@ public static class DecodeSideBySide
         // Decode as llama-bench's tg test does: from an empty context, one token at a time.
         KvSequence gen = model.CreateSequence(options.Generate + 1);
         int token = 1;
+        Bandwidth before = reference();
         start = Stopwatch.GetTimestamp();
         for (int i = 0; i < options.Generate; i++)
         {
@@ -139,7 +147,7 @@ public static class DecodeSideBySide
         }
 
         double decode = options.Generate / Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return (prefill, decode, model.DecodeWeightBytes);
+        return (prefill, decode, model.DecodeWeightBytes, before, reference());
     }
 
     private static (double Prefill, double Decode) MeasureLlama(string bench, string path, DecodeBenchOptions options, int threads)
@@ -191,14 +199,30 @@ public static class DecodeSideBySide
             : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
+    private static double Min(IEnumerable<double> values) => values.DefaultIfEmpty(double.NaN).Min();
+
     private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 
+    /// <summary>Copy and read-only bandwidth in GB/s.</summary>
+    private readonly record struct Bandwidth(double Copy, double Read);
+
     private sealed record RoundResult(
-        int Round, GgmlType Type, double CopyGbps, double ReadGbps, double Prefill, double Decode, double DecodeGbps, double LlamaPrefill, double LlamaDecode)
+        int Round, GgmlType Type, Bandwidth Before, Bandwidth After, double Prefill, double Decode, double DecodeGbps, double LlamaPrefill, double LlamaDecode)
     {
+        /// <summary>Spread between the before and after measurements above which a round's memory state counts as changed.</summary>
+        private const double MaxSpread = 1.15;
+
+        public double CopyGbps => (Before.Copy + After.Copy) / 2;
+
+        public double ReadGbps => (Before.Read + After.Read) / 2;
+
+        public bool Steady => Spread(Before.Copy, After.Copy) <= MaxSpread && Spread(Before.Read, After.Read) <= MaxSpread;
+
         public string Format() => string.Create(CultureInfo.InvariantCulture,
-            $"round {Round} {Type}: copy {CopyGbps:F1} GB/s, read {ReadGbps:F1} GB/s | myelin pp {Prefill:F1} tok/s, tg {Decode:F2} tok/s = {DecodeGbps:F1} GB/s ({DecodeGbps / CopyGbps:F2} of copy, {DecodeGbps / ReadGbps:F2} of read)")
+            $"round {Round} {Type}: copy {Before.Copy:F1}/{After.Copy:F1} GB/s, read {Before.Read:F1}/{After.Read:F1} GB/s (before/after decode{(Steady ? string.Empty : "; memory state changed, left out of the bytes/s medians")}) | myelin pp {Prefill:F1} tok/s, tg {Decode:F2} tok/s = {DecodeGbps:F1} GB/s ({DecodeGbps / CopyGbps:F2} of copy, {DecodeGbps / ReadGbps:F2} of read)")
             + (double.IsNaN(LlamaDecode) ? string.Empty : string.Create(CultureInfo.InvariantCulture,
                 $" | llama.cpp pp {LlamaPrefill:F1} tok/s, tg {LlamaDecode:F2} tok/s | ratio pp {Prefill / LlamaPrefill:F3} tg {Decode / LlamaDecode:F3}"));
     }
+
+    private static double Spread(double a, double b) => Math.Max(a, b) / Math.Min(a, b);
 }
