@@ -34,6 +34,11 @@ status=0
 dotnet test Myelin.slnx -c Release --no-build --nologo --logger "trx" --results-directory "$results/all" || status=$?
 DOTNET_EnableAVX512=0 dotnet test test/Myelin.Numerics.Tests -c Release --no-build --nologo --logger "trx" \
   --results-directory "$results/no-avx512" || status=$?
+# AVX2 without VNNI (Zen 2/3, Skylake: the per-row integer dot instead of the vpdpbusd kernels) and AVX without AVX2.
+DOTNET_EnableAVXVNNI=0 dotnet test test/Myelin.Numerics.Tests -c Release --no-build --nologo --logger "trx" \
+  --results-directory "$results/no-vnni" || status=$?
+DOTNET_EnableAVX2=0 dotnet test test/Myelin.Numerics.Tests -c Release --no-build --nologo --logger "trx" \
+  --results-directory "$results/no-avx2" || status=$?
 DOTNET_EnableHWIntrinsic=0 dotnet test test/Myelin.Numerics.Tests -c Release --no-build --nologo --logger "trx" \
   --results-directory "$results/scalar" || status=$?
 

@@ -141,11 +141,57 @@ public class QuantizedMatMulTests
         float[] actual = new float[tokens * rows];
         Kernels.Reference.MatMulQ8_0(w8, x, rows, tokens, expected);
         k.MatMulQ8_0(w8, x, rows, tokens, actual);
-        TestData.Close(expected, actual, relative, 1e-3f);
+        CloseToScale(expected, actual, relative, Magnitudes(rows, tokens, blocks, x, (r, b, j) => w8[(r * blocks) + b].Quants[j], (r, b) => (float)w8[(r * blocks) + b].Scale));
         Kernels.Reference.MatMulQ4_0(w4, x, rows, tokens, expected);
         k.MatMulQ4_0(w4, x, rows, tokens, actual);
-        TestData.Close(expected, actual, relative, 1e-3f);
+        CloseToScale(expected, actual, relative, Magnitudes(rows, tokens, blocks, x, (r, b, j) => Nibble(w4[(r * blocks) + b], j) - 8, (r, b) => (float)w4[(r * blocks) + b].Scale));
     }
+
+    /// <summary>
+    /// Each result within <paramref name="relative"/> of itself plus 1e-6 of the sum of the magnitudes of its terms: the
+    /// blocks here span 10^-2..10^2, so a result can be the small difference of large terms, and a float summation
+    /// order other than the reference's moves it by a few float roundings of those terms, not of the result (with
+    /// AVX-512 and AVX2 off, the 128-bit path's order moved a result of 7.51 by 1.5e-3).
+    /// </summary>
+    private static void CloseToScale(float[] expected, float[] actual, float relative, double[] magnitudes)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double tolerance = (relative * Math.Abs(expected[i])) + (1e-6 * magnitudes[i]) + 1e-6;
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"[{i}] expected {expected[i]}, got {actual[i]} (tolerance {tolerance:E2})");
+        }
+    }
+
+    /// <summary>Σ_b |d_w d_x| Σ_j |w_j x_j| for every (token, row), token-major like the outputs.</summary>
+    private static double[] Magnitudes(int rows, int tokens, int blocks, BlockQ8_0[] x, Func<int, int, int, int> weight, Func<int, int, float> weightScale)
+    {
+        var m = new double[tokens * rows];
+        for (int t = 0; t < tokens; t++)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                double sum = 0;
+                for (int b = 0; b < blocks; b++)
+                {
+                    BlockQ8_0 xb = x[(t * blocks) + b];
+                    long dot = 0;
+                    for (int j = 0; j < 32; j++)
+                    {
+                        dot += Math.Abs(weight(r, b, j) * xb.Quants[j]);
+                    }
+
+                    sum += Math.Abs((double)weightScale(r, b) * (float)xb.Scale) * dot;
+                }
+
+                m[(t * rows) + r] = sum;
+            }
+        }
+
+        return m;
+    }
+
+    /// <summary>Element j of a Q4_0 block: low nibbles hold elements 0-15, high nibbles 16-31.</summary>
+    private static int Nibble(BlockQ4_0 block, int j) => j < 16 ? block.Quants[j] & 0x0F : block.Quants[j - 16] >> 4;
 
     private static (BlockQ8_0[] W8, BlockQ4_0[] W4, BlockQ8_0[] X) Make(int rows, int tokens, int blocks, ulong seed)
     {
