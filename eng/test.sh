@@ -34,6 +34,9 @@ status=0
 dotnet test Myelin.slnx -c Release --no-build --nologo --logger "trx" --results-directory "$results/all" || status=$?
 DOTNET_EnableAVX512=0 dotnet test test/Myelin.Numerics.Tests -c Release --no-build --nologo --logger "trx" \
   --results-directory "$results/no-avx512" || status=$?
+# The engine's forward pass (logits against the float64 reference) on the 256-bit kernels.
+DOTNET_EnableAVX512=0 dotnet test test/Myelin.Inference.Tests -c Release --no-build --nologo --logger "trx" \
+  --results-directory "$results/inference-no-avx512" || status=$?
 # AVX2 without VNNI (Zen 2/3, Skylake: the per-row integer dot instead of the vpdpbusd kernels) and AVX without AVX2.
 DOTNET_EnableAVXVNNI=0 dotnet test test/Myelin.Numerics.Tests -c Release --no-build --nologo --logger "trx" \
   --results-directory "$results/no-vnni" || status=$?
