@@ -189,13 +189,13 @@ public sealed partial class InferenceModel : IDisposable
                 Span<float> ke = kNew.Slice(offset * kvDim, n * kvDim);
                 k.Rope(qe, n, s.HeadCount, s.HeadDim, pos, s.RopeFreqBase, s.RopeLayout);
                 k.Rope(ke, n, s.HeadCountKv, s.HeadDim, pos, s.RopeFreqBase, s.RopeLayout);
-                float[] keys = e.Sequence.KeyStorage(l);
-                float[] values = e.Sequence.ValueStorage(l);
-                ke.CopyTo(keys.AsSpan(pos * kvDim));
-                vNew.Slice(offset * kvDim, n * kvDim).CopyTo(values.AsSpan(pos * kvDim));
+                Span<float> keys = e.Sequence.KeyStorage(l);
+                Span<float> values = e.Sequence.ValueStorage(l);
+                ke.CopyTo(keys[(pos * kvDim)..]);
+                vNew.Slice(offset * kvDim, n * kvDim).CopyTo(values[(pos * kvDim)..]);
                 int kvLength = pos + n;
                 k.Attention(
-                    qe, keys.AsSpan(0, kvLength * kvDim), values.AsSpan(0, kvLength * kvDim),
+                    qe, keys[..(kvLength * kvDim)], values[..(kvLength * kvDim)],
                     new AttentionShape(n, kvLength, s.HeadCount, s.HeadCountKv, s.HeadDim),
                     att.Slice(offset * d, n * d));
                 offset += n;

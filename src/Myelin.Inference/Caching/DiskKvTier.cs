@@ -189,8 +189,8 @@ public sealed class DiskKvTier : IKvSpillTier
         for (int l = 0; l < _layers; l++)
         {
             long keysAt = headerBytes + (l * 2 * sideBytes) + (from * rowBytes);
-            ReadExactly(file, sequence.KeyStorage(l).AsSpan(from * _kvDim, count * _kvDim), keysAt);
-            ReadExactly(file, sequence.ValueStorage(l).AsSpan(from * _kvDim, count * _kvDim), keysAt + sideBytes);
+            ReadExactly(file, sequence.KeyStorage(l).Slice(from * _kvDim, count * _kvDim), keysAt);
+            ReadExactly(file, sequence.ValueStorage(l).Slice(from * _kvDim, count * _kvDim), keysAt + sideBytes);
         }
     }
 

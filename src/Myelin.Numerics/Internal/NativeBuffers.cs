@@ -31,6 +31,25 @@ internal static unsafe partial class NativeBuffers
 
     public static void Free(void* block) => NativeMemory.AlignedFree(block);
 
+    /// <summary>
+    /// Advises the whole 2 MiB pages inside [<paramref name="start"/>, <paramref name="start"/> + <paramref name="bytes"/>)
+    /// as transparent huge pages (Linux; elsewhere, or below one whole huge page, nothing happens).
+    /// </summary>
+    public static void AdviseHugePages(void* start, nuint bytes)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        nuint first = ((nuint)start + HugePage - 1) & ~(HugePage - 1);
+        nuint end = ((nuint)start + bytes) & ~(HugePage - 1);
+        if (end > first)
+        {
+            _ = Madvise((void*)first, end - first, MadviseHugePage);
+        }
+    }
+
     [LibraryImport("libc", EntryPoint = "madvise")]
     private static partial int Madvise(void* address, nuint length, int advice);
 }
