@@ -18,9 +18,6 @@ internal sealed unsafe class WeightSource : IDisposable
         _copy = copy;
     }
 
-    /// <summary>Bytes copied at load (0 when mapped).</summary>
-    public long ResidentBytes => _copy?.Length ?? 0;
-
     /// <summary>Prepares the weights of <paramref name="file"/> for <paramref name="placement"/>, copying them if resident.</summary>
     public static WeightSource Create(GgufFile file, WeightPlacement placement)
     {

@@ -25,7 +25,7 @@ internal static unsafe partial class NativeBuffers
 
         nuint rounded = (bytes + HugePage - 1) & ~(HugePage - 1);
         void* block = NativeMemory.AlignedAlloc(rounded, HugePage);
-        _ = Madvise(block, rounded, MadviseHugePage);
+        AdviseHugePages(block, rounded);
         return block;
     }
 
